@@ -1,0 +1,160 @@
+"""The sequence forward pass, and the Trace of every gate at every step.
+
+Notation
+--------
+T steps, B sequences in a batch, D inputs, H hidden units, O readout outputs.
+xs : (T, B, D)   inputs;  (T, D) for one sequence, or (T,) when D == 1
+a  : (T, B, 4H)  stacked activations [i | f | g | o] of every step
+c  : (T, B, H)   cell states c_1 .. c_T
+h  : (T, B, H)   hidden states h_1 .. h_T
+
+Equations
+---------
+z_t = W_x x_t + W_h h_{t-1} + b      (W_x x_t for all t in one GEMM)
+i_t, f_t, g_t, o_t = σ(z_i), σ(z_f), tanh(z_g), σ(z_o)
+c_t = f_t * c_{t-1} + i_t * g_t
+h_t = o_t * tanh(c_t)
+y_t = W_y h_t + b_y
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cell import activate, split
+from .checks import as_float_array, expect_shape
+from .gates import GATES
+
+
+@dataclass(eq=False)
+class Trace:
+    """Everything the forward pass computed. Arrays are (T, H) for one sequence, (T, B, H) for a batch.
+
+    ``i, f, g, o, c, h`` are the named quantities, ``y`` the readout (or None), ``h0, c0`` the
+    initial state. ``a`` (stacked activations) and ``tanh_c`` are kept for the backward pass.
+    """
+
+    xs: np.ndarray  # (T, B, D)
+    h0: np.ndarray  # (B, H)
+    c0: np.ndarray  # (B, H)
+    a: np.ndarray  # (T, B, 4H)
+    c_all: np.ndarray  # (T, B, H)
+    h_all: np.ndarray  # (T, B, H)
+    tanh_c: np.ndarray  # (T, B, H)
+    y_all: np.ndarray  # (T, B, O) or None
+    batched: bool
+
+    def _shown(self, arr):
+        return arr if self.batched else arr[:, 0]
+
+    @property
+    def T(self):
+        return self.xs.shape[0]
+
+    @property
+    def hidden_size(self):
+        return self.h_all.shape[-1]
+
+    def __getattr__(self, name):
+        # i, f, g, o, c, h, y, x as the learner names them, without the batch axis when unbatched
+        if name in GATES:
+            return self._shown(split(self.a, self.hidden_size)[name])
+        if name in ("c", "h", "y", "x"):
+            arr = {"c": "c_all", "h": "h_all", "y": "y_all", "x": "xs"}[name]
+            arr = self.__dict__[arr]
+            return None if arr is None else self._shown(arr)
+        raise AttributeError(name)
+
+    @property
+    def initial_h(self):
+        return self.h0 if self.batched else self.h0[0]
+
+    @property
+    def initial_c(self):
+        return self.c0 if self.batched else self.c0[0]
+
+    def at(self, t):
+        """One step as a dict: ``x, i, f, g, o, c, h`` (and ``y``), plus ``h_prev`` and ``c_prev``.
+
+        ``t`` counts from 0 like the arrays; the lessons print it as step t + 1.
+        """
+        if not -self.T <= t < self.T:
+            raise IndexError(f"t: expected 0 <= t < {self.T}, got {t}")
+        t = t % self.T
+        out = {k: getattr(self, k)[t] for k in ("x",) + GATES + ("c", "h")}
+        if self.y_all is not None:
+            out["y"] = self.y[t]
+        out["h_prev"] = self.h[t - 1] if t > 0 else self.initial_h
+        out["c_prev"] = self.c[t - 1] if t > 0 else self.initial_c
+        return out
+
+    @property
+    def prediction(self):
+        """The readout at the last step, y_T (None without a readout)."""
+        return None if self.y_all is None else self.y[-1]
+
+
+def as_sequence(params, xs):
+    """Validate ``xs`` and return it as (T, B, D) plus whether it was batched."""
+    D = params.input_size
+    xs = as_float_array("xs", xs)
+    if xs.ndim == 1 and D == 1:
+        xs = xs[:, None]
+    if xs.ndim not in (2, 3):
+        raise ValueError(f"xs: expected shape (T, {D}) or (T, B, {D}), got {tuple(xs.shape)}")
+    if xs.shape[0] == 0:
+        raise ValueError("xs: the sequence is empty (T = 0); give at least one step")
+    expect_shape("xs", xs, xs.shape[:-1] + (D,))
+    if xs.ndim == 3 and xs.shape[1] == 0:
+        raise ValueError("xs: the batch is empty (B = 0)")
+    return (xs, True) if xs.ndim == 3 else (xs[:, None, :], False)
+
+
+def initial_state(name, value, B, H, batched):
+    """h0 or c0 as (B, H): zeros when None; (H,) is shared by every sequence of a batch."""
+    if value is None:
+        return np.zeros((B, H))
+    value = as_float_array(name, value)
+    if batched and value.shape == (B, H):
+        return value
+    expect_shape(name, value, (H,) if not batched or value.ndim == 1 else (B, H))
+    return np.broadcast_to(value, (B, H)).copy()
+
+
+def forward(params, xs, h0=None, c0=None):
+    """Run the LSTM over ``xs`` and return the Trace of every step.
+
+    ``xs`` is (T, D), (T, B, D), or (T,) when D == 1 (the seeds pass ``[1, 2, 3]``).
+    ``h0`` and ``c0`` default to zeros.
+    """
+    xs, batched = as_sequence(params, xs)  # (T, B, D)
+    T, B, _ = xs.shape
+    H = params.hidden_size
+    h0 = initial_state("h0", h0, B, H, batched)  # (B, H)
+    c0 = initial_state("c0", c0, B, H, batched)  # (B, H)
+
+    # The input half of every pre-activation in one GEMM; the loop adds W_h h_{t-1}, then b,
+    # the seeds' order of additions, so that their printed digits come out exactly.
+    a = xs @ params.W_x.T  # (T, B, 4H)
+    c = np.empty((T, B, H))
+    h = np.empty((T, B, H))
+    tanh_c = np.empty((T, B, H))
+    W_hT = params.W_h.T  # (H, 4H)
+    gi = GATES.index("g")
+    h_prev, c_prev = h0, c0
+    for t in range(T):
+        a[t] += h_prev @ W_hT
+        a[t] += params.b
+        activate(a[t], H)
+        gate = split(a[t], H)
+        np.multiply(gate["f"], c_prev, out=c[t])
+        c[t] += gate["i"] * a[t, :, gi * H : (gi + 1) * H]
+        np.tanh(c[t], out=tanh_c[t])
+        np.multiply(gate["o"], tanh_c[t], out=h[t])
+        h_prev, c_prev = h[t], c[t]
+
+    y = None
+    if params.has_readout:
+        y = h @ params.W_y.T  # (T, B, O)
+        y += params.b_y
+    return Trace(xs=xs, h0=h0, c0=c0, a=a, c_all=c, h_all=h, tanh_c=tanh_c, y_all=y, batched=batched)
