@@ -1,0 +1,60 @@
+"""Each equation of one step with its numbers substituted, for an ``HTMLMath`` panel.
+
+The terms come from ``lstm_core.explain.step_terms``; this module only formats them.
+"""
+
+from ..gates import GATES, GATE_NAMES
+
+
+def num(v, digits=4):
+    """Short numbers for slider-set weights (0.5), full 4 decimals for computed values."""
+    v = float(v)
+    if abs(v) >= 1e4:
+        return f"{v:.3e}"
+    short = f"{v:.2f}"
+    return short if abs(float(short) - v) < 1e-12 else f"{v:.{digits}f}"
+
+
+def _sub(symbol, t, unit, H):
+    return f"{symbol}_{{{t}}}" + (f"^{{[{unit + 1}]}}" if H > 1 else "")
+
+
+def _products(weights, values, parens=True):
+    terms = []
+    for w, v in zip(weights, values):
+        shown = num(v)
+        if parens and float(v) < 0:
+            shown = f"({shown})"
+        terms.append(f"{num(w)} \\cdot {shown}")
+    return terms
+
+
+def step_equations(terms, unit=0, hidden_size=1):
+    """LaTeX lines: every gate, then c_t and h_t, with this step's numbers. Step shown 1-based."""
+    t = terms["t"] + 1
+    H = hidden_size
+    lines = []
+    for k in GATES:
+        term = terms[k]
+        act = "\\sigma" if term["act"] == "σ" else "\\tanh"
+        inside = _products(term["w_x"], terms["x"]) + _products(term["w_h"], terms["h_prev"]) + [num(term["b"])]
+        lines.append(
+            f"{_sub(k, t, unit, H)} = {act}\\left({' + '.join(inside)}\\right) = {act}({num(term['z'])})"
+            f" = {term['value']:.4f} \\quad \\text{{({GATE_NAMES[k]})}}"
+        )
+    c, h = terms["c"], terms["h"]
+    lines.append(
+        f"{_sub('c', t, unit, H)} = f \\cdot c_{{{t - 1}}} + i \\cdot g = {c['f']:.4f} \\cdot {num(c['c_prev'])}"
+        f" + {c['i']:.4f} \\cdot {c['g']:.4f} = {c['value']:.4f}"
+    )
+    lines.append(
+        f"{_sub('h', t, unit, H)} = o \\cdot \\tanh(c_{{{t}}}) = {h['o']:.4f} \\cdot \\tanh({c['value']:.4f})"
+        f" = {h['o']:.4f} \\cdot {h['tanh_c']:.4f} = {h['value']:.4f}"
+    )
+    return lines
+
+
+def equations_html(terms, unit=0, hidden_size=1):
+    """The lines as HTML for ``ipywidgets.HTMLMath`` (one displayed equation per line)."""
+    body = "".join(f"<div style='margin:2px 0'>${line}$</div>" for line in step_equations(terms, unit, hidden_size))
+    return f"<div class='lstm-equations' style='font-size:110%'>{body}</div>"

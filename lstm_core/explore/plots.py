@@ -1,0 +1,87 @@
+"""Reusable panels for a BlitFigure: quantities over time, and annotated heatmaps.
+
+Axis limits are fixed from what the math allows (gates in [0, 1], g and h in [-1, 1],
+|c_t| <= |c_0| + t), so the background never needs redrawing and nothing rescales under
+the learner's hand.
+"""
+
+import numpy as np
+from matplotlib.colors import Normalize
+
+from ..gates import QUANTITY_NAMES
+from .render import QUANTITY_COLORS, VALUE_CMAP
+
+
+def label(k):
+    """``"f  forget gate"``: the symbol and its name, from the same table as the math."""
+    return f"{k}  {QUANTITY_NAMES[k]}"
+
+
+class TimeLines:
+    """Lines of some quantities over steps 1..T on one axes, with a marker for the selected step."""
+
+    def __init__(self, bf, rect, keys, T, ylim, title=None, legend_loc="best"):
+        self.ax = bf.fig.add_axes(rect)
+        self.keys = keys
+        steps = np.arange(1, T + 1)
+        self.lines = {}
+        for k in keys:
+            (line,) = self.ax.plot(steps, np.zeros(T), marker="o", ms=4, lw=1.8, color=QUANTITY_COLORS[k], label=label(k))
+            self.lines[k] = bf.dynamic(line)
+        self.cursor = bf.dynamic(self.ax.axvline(1, color="#999999", lw=6, alpha=0.35, zorder=0))
+        self.ax.set_xlim(0.7, T + 0.3)
+        self.ax.set_ylim(*ylim)
+        self.ax.set_xticks(steps if T <= 12 else np.linspace(1, T, 6).round().astype(int))
+        self.ax.axhline(0, color="#cccccc", lw=0.8, zorder=0)
+        self.ax.set_xlabel("step t")
+        if title:
+            self.ax.set_title(title, fontsize=10)
+        # the legend is static: its entries never change, only the lines do
+        self.ax.legend(loc=legend_loc, fontsize=8, framealpha=0.8)
+        self.ylim = ylim
+
+    def update(self, series, t):
+        """``series[k]`` is a length-T array; ``t`` the selected step (0-based). Values beyond the
+        fixed limits are clipped to the edge, so the line shows they went off the chart."""
+        lo, hi = self.ylim
+        for k, line in self.lines.items():
+            line.set_ydata(np.clip(series[k], lo, hi))
+        self.cursor.set_xdata([t + 1, t + 1])
+
+
+class Heatmap:
+    """An annotated heatmap with a fixed colour scale; values set with ``update``."""
+
+    def __init__(self, bf, rect, shape, vmin, vmax, row_labels=(), col_labels=(), title=None, fmt="{:.2f}",
+                 fontsize=8):
+        self.ax = bf.fig.add_axes(rect)
+        self.norm = Normalize(vmin, vmax)
+        self.image = bf.dynamic(self.ax.imshow(np.zeros(shape), cmap=VALUE_CMAP, norm=self.norm, aspect="auto"))
+        self.cmap = self.image.get_cmap()
+        self.fmt = fmt
+        rows, cols = shape
+        self.texts = np.empty(shape, dtype=object)
+        for r in range(rows):
+            for c in range(cols):
+                self.texts[r, c] = bf.dynamic(
+                    self.ax.text(c, r, "", ha="center", va="center", fontsize=fontsize)
+                )
+        self.ax.set_yticks(range(rows), row_labels if len(row_labels) else [""] * rows, fontsize=8)
+        self.ax.set_xticks(range(cols), col_labels if len(col_labels) else [""] * cols, fontsize=8)
+        self.ax.tick_params(length=0)
+        if title:
+            self.ax.set_title(title, fontsize=9)
+
+    def update(self, values):
+        values = np.asarray(values, dtype=np.float64)  # (rows, cols)
+        self.image.set_data(values)
+        colours = self.cmap(self.norm(values))  # (rows, cols, 4); clipped by the norm
+        luminance = colours[..., :3] @ np.array([0.299, 0.587, 0.114])
+        for (r, c), text in np.ndenumerate(self.texts):
+            text.set_text(compact(values[r, c], self.fmt))
+            text.set_color("black" if luminance[r, c] > 0.5 else "white")
+
+
+def compact(v, fmt="{:.2f}"):
+    """A number that fits its cell even at slider extremes."""
+    return fmt.format(v) if abs(v) < 1e3 else f"{v:.1e}"

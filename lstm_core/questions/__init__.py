@@ -1,0 +1,63 @@
+"""Predict-then-reveal questions: the prompts, and a checker whose answers come from the math.
+
+Each lesson has a module here (``lesson02`` ...) whose ``questions()`` builds its questions by
+running lstm_core, so an answer can never drift from what the explorers show.
+"""
+
+import importlib
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. ``choices`` empty means the learner types a number within ``tol``."""
+
+    key: str
+    prompt: str
+    answer: object  # float for typed answers, one of ``choices`` otherwise
+    hint: str
+    explanation: str
+    choices: tuple = ()
+    tol: float = 0.005
+
+    def __post_init__(self):
+        if self.choices and self.answer not in self.choices:
+            raise ValueError(f"{self.key}: answer {self.answer!r} is not among the choices {self.choices}")
+
+    @property
+    def shown_answer(self):
+        if self.choices:
+            return str(self.answer)
+        return f"{self.answer:.0f}" if float(self.answer).is_integer() else f"{self.answer:.4f}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool
+    message: str
+
+
+def check(question, response):
+    """Is ``response`` right? A wrong answer gets the hint; text that is no number gets a clear ask."""
+    if question.choices:
+        if response not in question.choices:
+            return Verdict(False, "Pick one of the options first.")
+        right = response == question.answer
+    else:
+        try:
+            value = float(str(response).strip().replace(",", "."))
+        except ValueError:
+            return Verdict(False, f"Please type a number, like 0.25 (got {str(response)!r}).")
+        if not math.isfinite(value):
+            return Verdict(False, "Please type a finite number.")
+        right = abs(value - question.answer) <= question.tol
+    if right:
+        return Verdict(True, "Right! " + question.explanation)
+    return Verdict(False, "Not quite. Hint: " + question.hint)
+
+
+def questions_for(lesson):
+    """The questions of one lesson, e.g. ``questions_for("02")``, computed now from lstm_core."""
+    module = importlib.import_module(f".lesson{lesson}", __name__)
+    return module.questions()
