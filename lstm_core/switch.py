@@ -1,0 +1,120 @@
+"""Gates as soft switches: the two squashing curves, a signal through a gate, and the inverse of σ.
+
+Lesson 01 uses these; every number its explorers and questions show comes from here.
+
+Notation
+--------
+w, b     : scalars        weight and bias of one unit
+x        : (N,)           inputs of that unit
+z        : (N,)           pre-activation z = w·x + b
+σ(z)     : (N,)           a gate's value, in [0, 1]: the fraction of a signal let through
+tanh(z)  : (N,)           a candidate's value, in [-1, 1]: a signed amount to write
+signal   : (N,)           what a gate multiplies (in an LSTM: g_t, c_{t-1} or tanh(c_t))
+gate     : (N,) or scalar the gate's value σ(z), broadcast against the signal
+p        : scalar in (0, 1)  a gate opening, "p = 0.9 means 90 % open"
+
+Equations
+---------
+z        = w·x + b
+gate     = σ(z) = 1 / (1 + e^(-z))       candidate = tanh(z)
+product  = gate · signal                  (elementwise)
+logit(p) = ln(p / (1 - p))                the z with σ(z) = p
+x*       = -b / w                         the switch point: z = 0, σ = 1/2, tanh = 0
+"""
+
+import math
+
+import numpy as np
+
+from .cell import sigmoid
+from .checks import as_float_array
+
+def _scalar(name, value):
+    """One finite number as a float, or a clear error naming ``name``."""
+    arr = as_float_array(name, value)
+    if arr.ndim != 0:
+        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
+    return float(arr)
+
+
+#: Below this a gate is called closed, above 1 - CLOSED_BELOW open (``gate_state``).
+CLOSED_BELOW = 0.1
+
+
+def pre_activation(w, b, x):
+    """z = w·x + b, elementwise over ``x`` (a scalar or an array)."""
+    w = _scalar("w", w)
+    b = _scalar("b", b)
+    x = as_float_array("x", x)
+    return w * x + b  # same shape as x
+
+
+def gate_curve(w, b, xs):
+    """The gate and candidate curves of one unit: ``{"z", "sigmoid", "tanh"}``, each shaped like ``xs``.
+
+    ``sigmoid`` is σ(w·x + b) (a gate), ``tanh`` is tanh(w·x + b) (a candidate), at every x in ``xs``.
+    """
+    z = pre_activation(w, b, xs)  # (N,)
+    return {"z": z, "sigmoid": sigmoid(z), "tanh": np.tanh(z)}
+
+
+def gated_signal(signal, gate):
+    """What passes a gate: ``gate · signal`` elementwise (``gate`` may be one number).
+
+    Raises ValueError when a gate value lies outside [0, 1]: a gate is a fraction.
+    """
+    signal = as_float_array("signal", signal)
+    gate = as_float_array("gate", gate)
+    if np.any(gate < 0.0) or np.any(gate > 1.0):
+        raise ValueError(f"gate: a gate value is a fraction in [0, 1], got values in "
+                         f"[{gate.min():g}, {gate.max():g}]")
+    return gate * signal  # broadcast shape of signal and gate
+
+
+def logit(p):
+    """The inverse of σ: the pre-activation z with σ(z) = p, z = ln(p / (1 - p)).
+
+    ``p`` must lie strictly between 0 and 1: σ never reaches 0 or 1 exactly, so no finite z gives them.
+    Accepts a number (returns a float) or an array (returns an array).
+    """
+    arr = as_float_array("p", p)
+    if np.any(arr <= 0.0) or np.any(arr >= 1.0):
+        raise ValueError(f"logit: p must lie strictly between 0 and 1 (a gate opening), got {p!r}; "
+                         "σ(z) only reaches 0 or 1 as z goes to -∞ or +∞")
+    z = np.log(arr) - np.log1p(-arr)
+    return float(z) if arr.ndim == 0 else z
+
+
+def switch_point(w, b):
+    """x* = -b / w, where z = 0, the gate is half open and the candidate is 0; None when w = 0
+    (then z = b for every x: the unit ignores its input and there is no switch point)."""
+    w = _scalar("w", w)
+    b = _scalar("b", b)
+    if w == 0.0:
+        return None
+    return -b / w
+
+
+def signal_wave(ts, amplitude=1.0, periods=2.0):
+    """A test signal in [-amplitude, amplitude]: amplitude · sin(2π · periods · ts) for ts in [0, 1].
+
+    Stands for a candidate g_t (a tanh, so |amplitude| <= 1 keeps it a possible candidate).
+    """
+    ts = as_float_array("ts", ts)
+    amplitude = _scalar("amplitude", amplitude)
+    return amplitude * np.sin(2.0 * math.pi * periods * ts)  # same shape as ts
+
+
+def gate_state(gate):
+    """Words for a gate value: ``"closed"`` below CLOSED_BELOW, ``"open"`` above 1 - CLOSED_BELOW,
+    ``"half open"`` within 0.05 of 1/2, ``"partly open"`` otherwise."""
+    g = _scalar("gate", gate)
+    if not 0.0 <= g <= 1.0:
+        raise ValueError(f"gate: a gate value is a fraction in [0, 1], got {g:g}")
+    if g < CLOSED_BELOW:
+        return "closed"
+    if g > 1.0 - CLOSED_BELOW:
+        return "open"
+    if abs(g - 0.5) <= 0.05:
+        return "half open"
+    return "partly open"
