@@ -1,0 +1,261 @@
+"""Memory on the conveyor belt: one pulse, carried by an LSTM's cell state or a tanh RNN's h.
+
+Lesson 04 uses these; every number its explorer, printouts and questions show comes from here.
+
+Notation
+--------
+T        : int          steps in the sequence, counted 1..T like the plots' axes
+t_p      : int          the step of the pulse, 1 <= t_p <= T (``t_pulse`` in code)
+x        : (T,)         the input, x_t = 1 at t = t_p and 0 elsewhere (H = D = 1 throughout)
+b_f, b_i : scalars      forget- and input-gate biases of the conveyor LSTM (the lesson's sliders)
+u        : scalar       the RNN's recurrent weight (W_h of an H = 1 RNN)
+carry_t  : (T,)         ∂c_t/∂c_{t_p} along the cell path, ∏_{k=t_p+1}^{t} f_k (NaN before t_p)
+
+Equations
+---------
+The conveyor LSTM (W_h = 0: h never feeds back, so the cell path is the whole story)::
+
+    i_t = σ(W_xi x_t + b_i)       W_xi = 10: open at the pulse, closed (b_i < 0) elsewhere
+    f_t = σ(b_f)                  W_xf = W_hf = 0: the same at every step
+    g_t = tanh(W_xg x_t)          W_xg = 2: writes tanh(2) at the pulse, 0 elsewhere
+    o_t = σ(b_o)                  b_o = 1: moderately open
+    c_t = f_t c_{t-1} + i_t g_t   so after the pulse c_{t_p+k} = σ(b_f)^k c_{t_p}
+    h_t = o_t tanh(c_t)
+
+    ∂c_t/∂c_{t-1} = f_t           (the constant error carousel: with f ≈ 1 both the memory
+                                   and its gradient ride along unchanged)
+
+The vanilla RNN of the same size (lstm_core.rnn)::
+
+    h_t = tanh(w x_t + u h_{t-1} + b)           w = 2, b = 0
+    ∂h_t/∂h_{t-1} = u (1 - h_t²)                 < 1 whenever u <= 1: it fades geometrically
+
+Survival: with peak = max_{t >= t_p} |v_t| at step t*, the survival time is s - t_p for the
+first step s > t* with |v_s| < fraction · peak, or None ("survives to the end").
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import as_float_array, expect_int
+from .params import LSTMParams
+from .rnn import RNNParams, rnn_forward
+from .sequence import forward
+
+#: W_xi: the pulse (x = 1) opens the input gate, σ(10 + b_i)
+PULSE_GATE_WEIGHT = 10.0
+#: W_xg: the pulse writes the candidate tanh(2) = 0.964
+CANDIDATE_WEIGHT = 2.0
+#: b_o: the output gate σ(1) = 0.731, moderately open
+OUTPUT_BIAS = 1.0
+#: w: the RNN's input weight, the same as W_xg so both start from tanh(2)
+RNN_INPUT_WEIGHT = 2.0
+
+#: the lesson's starting values (the sliders' defaults)
+DEFAULTS = {"T": 100, "t_pulse": 10, "b_f": 5.0, "b_i": -5.0, "u": 0.9}
+
+
+def _scalar(name, value):
+    arr = as_float_array(name, value)
+    if arr.ndim != 0:
+        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
+    return float(arr)
+
+
+def _pulse_step(T, t_pulse):
+    T = expect_int("T", T)
+    t_pulse = expect_int("t_pulse", t_pulse)
+    if t_pulse > T:
+        raise ValueError(f"t_pulse: expected a step 1 <= t_pulse <= T = {T}, got {t_pulse}")
+    return T, t_pulse
+
+
+def pulse(T, t_pulse):
+    """The input sequence: (T,) zeros with x = 1 at step ``t_pulse`` (1-based, like the plots)."""
+    T, t_pulse = _pulse_step(T, t_pulse)
+    xs = np.zeros(T)  # (T,)
+    xs[t_pulse - 1] = 1.0
+    return xs
+
+
+def conveyor_lstm(forget_bias=DEFAULTS["b_f"], input_bias=DEFAULTS["b_i"]):
+    """The lesson's LSTM (H = D = 1): a constant forget gate σ(b_f), an input gate the pulse opens.
+
+    Rows in GATES order i, f, g, o::
+
+        W_x = [10, 0, 2, 0],  W_h = [0, 0, 0, 0],  b = [b_i, b_f, 0, 1]
+    """
+    b_f = _scalar("forget_bias", forget_bias)
+    b_i = _scalar("input_bias", input_bias)
+    return LSTMParams(
+        W_x=[[PULSE_GATE_WEIGHT], [0.0], [CANDIDATE_WEIGHT], [0.0]],  # (4H, D)
+        W_h=np.zeros((4, 1)),  # (4H, H): nothing recurrent, so f stays σ(b_f)
+        b=[b_i, b_f, 0.0, OUTPUT_BIAS],  # (4H,)
+    )
+
+
+def conveyor_rnn(recurrent=DEFAULTS["u"], input_weight=RNN_INPUT_WEIGHT, bias=0.0):
+    """The RNN of the same size (H = D = 1): h_t = tanh(w x_t + u h_{t-1} + b)."""
+    u = _scalar("recurrent", recurrent)
+    w = _scalar("input_weight", input_weight)
+    b = _scalar("bias", bias)
+    return RNNParams(W_x=[[w]], W_h=[[u]], b=[b])
+
+
+def carry(trace, t_from):
+    """∂c_t/∂c_{t_from} along the cell path: ∏_{k=t_from+1}^{t} f_k, per step and unit.
+
+    ``trace`` is an unbatched Trace; ``t_from`` a step 1..T. Returns (T, H): 1 at ``t_from``
+    (the empty product), the running product of f after it, NaN before it (no path goes back).
+    When W_h = 0, as in ``conveyor_lstm``, this is the whole derivative, and
+    c_t = carry_t · c_{t_from} for every t >= t_from once nothing more is written.
+    """
+    f = np.asarray(trace.f)  # (T, H)
+    if f.ndim != 2:
+        raise ValueError(f"trace: expected one sequence (f of shape (T, H)), got f of shape {f.shape}")
+    T, t_from = _pulse_step(f.shape[0], t_from)
+    out = np.full(f.shape, np.nan)  # (T, H)
+    out[t_from - 1] = 1.0
+    out[t_from:] = np.cumprod(f[t_from:], axis=0)
+    return out
+
+
+def rnn_factors(params, trace):
+    """Each step's derivative ∂h_t/∂h_{t-1} = u (1 - h_t²) of an H = 1 RNN, shape (T,)."""
+    if params.hidden_size != 1:
+        raise ValueError(f"params: expected an RNN with H = 1, got H = {params.hidden_size}")
+    h = np.asarray(trace.h)  # (T, 1)
+    if h.ndim != 2:
+        raise ValueError(f"trace: expected one sequence (h of shape (T, 1)), got h of shape {h.shape}")
+    return params.W_h[0, 0] * (1.0 - h[:, 0] ** 2)  # (T,)
+
+
+def rnn_carry(params, trace, t_from):
+    """∂h_t/∂h_{t_from} of an H = 1 RNN: ∏_{k=t_from+1}^{t} u (1 - h_k²), shape (T,).
+
+    1 at ``t_from``, NaN before it. Each factor is the step's derivative
+    ∂h_k/∂h_{k-1} = (1 - h_k²) u of h_k = tanh(w x_k + u h_{k-1} + b) (``rnn_factors``).
+    """
+    factors = rnn_factors(params, trace)  # (T,)
+    T, t_from = _pulse_step(factors.shape[0], t_from)
+    out = np.full(T, np.nan)  # (T,)
+    out[t_from - 1] = 1.0
+    out[t_from:] = np.cumprod(factors[t_from:])
+    return out
+
+
+def survival_time(values, t_pulse, fraction=0.5):
+    """Steps from the pulse until |value| falls below ``fraction`` of its peak, or None.
+
+    ``values`` is (T,) (step 1 at index 0); the peak is the largest |value| at or after step
+    ``t_pulse``. The answer is s - t_pulse for the first step s after the peak with
+    |v_s| < fraction · peak; None when that never happens before step T ("survives to the
+    end"). A peak of 0 (nothing was written) survives 0 steps.
+    """
+    v = np.abs(as_float_array("values", values))  # (T,)
+    if v.ndim != 1:
+        raise ValueError(f"values: expected shape (T,), got {tuple(v.shape)}")
+    T, t_pulse = _pulse_step(v.shape[0], t_pulse)
+    fraction = _scalar("fraction", fraction)
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fraction: expected a number between 0 and 1, got {fraction}")
+    after = v[t_pulse - 1 :]  # steps t_pulse .. T
+    peak_at = int(np.argmax(after))
+    if after[peak_at] == 0.0:
+        return 0
+    below = np.nonzero(after[peak_at + 1 :] < fraction * after[peak_at])[0]
+    return None if below.size == 0 else int(peak_at + 1 + below[0])
+
+
+@dataclass(frozen=True)
+class Readout:
+    """The readout of one curve: its signed peak (and step), its value at step T, its survival."""
+
+    peak: float
+    peak_step: int  # 1-based
+    end: float
+    survival: object  # int steps, or None = survives to the end
+    half: float  # fraction · |peak|, the line it must stay above
+
+    def survival_text(self):
+        return "survives to the end" if self.survival is None else f"{self.survival} steps"
+
+
+def readout(values, t_pulse, fraction=0.5):
+    """Peak (the signed value of largest |v| from ``t_pulse`` on), end value, survival time.
+
+    Only steps ``t_pulse``..T are read, so a carry (NaN before the pulse) has a readout too.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"values: expected shape (T,), got {tuple(values.shape)}")
+    T, t_pulse = _pulse_step(values.shape[0], t_pulse)
+    after = as_float_array("values", values[t_pulse - 1 :])  # (T - t_pulse + 1,)
+    survival = survival_time(after, 1, fraction)
+    peak_at = int(np.argmax(np.abs(after)))
+    return Readout(peak=float(after[peak_at]), peak_step=t_pulse + peak_at, end=float(after[-1]),
+                   survival=survival, half=fraction * abs(float(after[peak_at])))
+
+
+def half_life(forget):
+    """Steps k for σ(b_f)^k = 1/2 when f = ``forget`` is constant: ln(1/2) / ln f (a real number)."""
+    f = _scalar("forget", forget)
+    if not 0.0 < f < 1.0:
+        raise ValueError(f"forget: expected a gate value strictly between 0 and 1, got {f}")
+    return math.log(0.5) / math.log(f)
+
+
+@dataclass(eq=False)
+class ConveyorRun:
+    """Both models fed the same pulse, with their carries and readouts. Series are (T,)."""
+
+    T: int
+    t_pulse: int
+    xs: np.ndarray  # (T,)
+    lstm_params: LSTMParams
+    lstm: object  # Trace
+    rnn_params: RNNParams
+    rnn: object  # RNNTrace
+    lstm_carry: np.ndarray  # (T,) ∂c_t/∂c_{t_p}
+    rnn_carry: np.ndarray  # (T,) ∂h_t/∂h_{t_p}
+    #: Readouts by name, in the order the lesson's table shows them: "c" and "h" (the LSTM's),
+    #: "rnn_h", "carry" (∂c_t/∂c_{t_p}: how much of a gradient at the pulse reaches step t), "rnn_carry"
+    readouts: dict
+
+    @property
+    def series(self):
+        """Every curve of the lesson by name, each (T,)."""
+        return {
+            "x": self.xs,
+            **{k: getattr(self.lstm, k)[:, 0] for k in ("i", "f", "g", "o", "c", "h")},
+            "rnn_h": self.rnn.h[:, 0],
+            "rnn_factor": rnn_factors(self.rnn_params, self.rnn),
+            "carry": self.lstm_carry,
+            "rnn_carry": self.rnn_carry,
+        }
+
+
+def conveyor_run(T=DEFAULTS["T"], t_pulse=DEFAULTS["t_pulse"], forget_bias=DEFAULTS["b_f"],
+                 input_bias=DEFAULTS["b_i"], recurrent=DEFAULTS["u"], fraction=0.5):
+    """Feed ``pulse(T, t_pulse)`` to ``conveyor_lstm(b_f, b_i)`` and ``conveyor_rnn(u)``; measure both."""
+    xs = pulse(T, t_pulse)  # (T,)
+    lstm_params = conveyor_lstm(forget_bias, input_bias)
+    rnn_params = conveyor_rnn(recurrent)
+    lstm = forward(lstm_params, xs)
+    rnn = rnn_forward(rnn_params, xs)
+    lstm_carry = carry(lstm, t_pulse)[:, 0]  # (T,), NaN before the pulse
+    rnn_carry_ = rnn_carry(rnn_params, rnn, t_pulse)  # (T,), NaN before the pulse
+    return ConveyorRun(
+        T=int(T), t_pulse=int(t_pulse), xs=xs,
+        lstm_params=lstm_params, lstm=lstm, rnn_params=rnn_params, rnn=rnn,
+        lstm_carry=lstm_carry, rnn_carry=rnn_carry_,
+        readouts={
+            "c": readout(lstm.c[:, 0], t_pulse, fraction),
+            "h": readout(lstm.h[:, 0], t_pulse, fraction),
+            "rnn_h": readout(rnn.h[:, 0], t_pulse, fraction),
+            "carry": readout(lstm_carry, t_pulse, fraction),
+            "rnn_carry": readout(rnn_carry_, t_pulse, fraction),
+        },
+    )
