@@ -58,3 +58,21 @@ def equations_html(terms, unit=0, hidden_size=1):
     """The lines as HTML for ``ipywidgets.HTMLMath`` (one displayed equation per line)."""
     body = "".join(f"<div style='margin:2px 0'>${line}$</div>" for line in step_equations(terms, unit, hidden_size))
     return f"<div class='lstm-equations' style='font-size:110%'>{body}</div>"
+
+
+def step_equations_text(terms, unit=0, hidden_size=1):
+    """The same equations as plain text, for ``print`` in a notebook (nbval compares it)."""
+    t = terms["t"] + 1
+    where = f"[{unit + 1}]" if hidden_size > 1 else ""
+    lines = []
+    for k in GATES:
+        term = terms[k]
+        inside = [f"{num(w)}·{num(v)}" for w, v in zip(term["w_x"], terms["x"])]
+        inside += [f"{num(w)}·{num(v)}" for w, v in zip(term["w_h"], terms["h_prev"])] + [num(term["b"])]
+        lines.append(f"{k}_{t}{where} = {term['act']}({' + '.join(inside)}) = {term['act']}({num(term['z'])})"
+                     f" = {term['value']:.4f}   ({GATE_NAMES[k]})")
+    c, h = terms["c"], terms["h"]
+    lines.append(f"c_{t}{where} = f·c_{t - 1} + i·g = {c['f']:.4f}·{num(c['c_prev'])} + {c['i']:.4f}·{c['g']:.4f}"
+                 f" = {c['value']:.4f}")
+    lines.append(f"h_{t}{where} = o·tanh(c_{t}) = {h['o']:.4f}·{h['tanh_c']:.4f} = {h['value']:.4f}")
+    return "\n".join(lines)

@@ -20,7 +20,7 @@ def label(k):
 class TimeLines:
     """Lines of some quantities over steps 1..T on one axes, with a marker for the selected step."""
 
-    def __init__(self, bf, rect, keys, T, ylim, title=None, legend_loc="best"):
+    def __init__(self, bf, rect, keys, T, ylim, title=None, xlabel=True):
         self.ax = bf.fig.add_axes(rect)
         self.keys = keys
         steps = np.arange(1, T + 1)
@@ -33,11 +33,12 @@ class TimeLines:
         self.ax.set_ylim(*ylim)
         self.ax.set_xticks(steps if T <= 12 else np.linspace(1, T, 6).round().astype(int))
         self.ax.axhline(0, color="#cccccc", lw=0.8, zorder=0)
-        self.ax.set_xlabel("step t")
+        if xlabel:
+            self.ax.set_xlabel("step t", labelpad=1)
         if title:
             self.ax.set_title(title, fontsize=10)
-        # the legend is static: its entries never change, only the lines do
-        self.ax.legend(loc=legend_loc, fontsize=8, framealpha=0.8)
+        # the legend is static (its entries never change) and sits outside, so no line hides under it
+        self.ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         self.ylim = ylim
 
     def update(self, series, t):
@@ -56,10 +57,14 @@ class Heatmap:
                  fontsize=8):
         self.ax = bf.fig.add_axes(rect)
         self.norm = Normalize(vmin, vmax)
-        self.image = bf.dynamic(self.ax.imshow(np.zeros(shape), cmap=VALUE_CMAP, norm=self.norm, aspect="auto"))
+        rows, cols = shape
+        # a QuadMesh, not imshow: redrawing it needs no image resampling
+        self.image = bf.dynamic(self.ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
+                                                   np.zeros(shape), cmap=VALUE_CMAP, norm=self.norm))
+        self.ax.set_xlim(-0.5, cols - 0.5)
+        self.ax.set_ylim(rows - 0.5, -0.5)  # first row on top, as in a table
         self.cmap = self.image.get_cmap()
         self.fmt = fmt
-        rows, cols = shape
         self.texts = np.empty(shape, dtype=object)
         for r in range(rows):
             for c in range(cols):
@@ -74,7 +79,7 @@ class Heatmap:
 
     def update(self, values):
         values = np.asarray(values, dtype=np.float64)  # (rows, cols)
-        self.image.set_data(values)
+        self.image.set_array(values.ravel())
         colours = self.cmap(self.norm(values))  # (rows, cols, 4); clipped by the norm
         luminance = colours[..., :3] @ np.array([0.299, 0.587, 0.114])
         for (r, c), text in np.ndenumerate(self.texts):
