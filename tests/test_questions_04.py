@@ -1,0 +1,103 @@
+"""Lesson 04's questions: each answer checked against an independent hand calculation, and the checker's
+right / wrong-with-hint / not-a-number replies."""
+
+import math
+
+import pytest
+
+from lstm_core.questions import check, questions_for
+
+
+def sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def by_key():
+    return {q.key: q for q in questions_for("04")}
+
+
+def hand_rnn_survival(u=0.9, w=2.0, T=100, tp=10):
+    """The RNN h_t = tanh(w x_t + u h_{t-1}) by hand: steps until h falls below half its peak, or None."""
+    h, hs = 0.0, []
+    for t in range(1, T + 1):
+        h = math.tanh(w * (1.0 if t == tp else 0.0) + u * h)
+        hs.append(h)
+    after = [abs(v) for v in hs[tp - 1 :]]
+    peak_at = max(range(len(after)), key=after.__getitem__)
+    for k in range(peak_at + 1, len(after)):
+        if after[k] < 0.5 * after[peak_at]:
+            return k
+    return None
+
+
+def test_lesson_04_has_its_questions():
+    assert set(by_key()) == {"left10", "longer", "half4"}
+
+
+def test_left10_is_sigma_2_to_the_10():
+    q = by_key()["left10"]
+    assert q.answer == pytest.approx(sig(2.0) ** 10, rel=1e-12)
+    assert q.answer == pytest.approx(0.2810, abs=5e-5)
+
+
+def test_longer_is_the_lstm_by_hand():
+    q = by_key()["longer"]
+    # LSTM: c after the pulse is σ(5)^k times its peak; above ½ for all 90 remaining steps
+    lstm_survives_to_end = sig(5.0) ** 90 >= 0.5
+    rnn = hand_rnn_survival()
+    assert lstm_survives_to_end and rnn == 3
+    assert q.answer == "the LSTM's cell state c_t"
+    assert q.answer in q.choices and len(set(q.choices)) == len(q.choices)
+
+
+def test_half4_is_the_first_k_with_sigma_4_to_the_k_below_half():
+    q = by_key()["half4"]
+    k = next(k for k in range(1, 1000) if sig(4.0) ** k < 0.5)
+    assert k == 39
+    assert q.answer == k
+
+
+@pytest.mark.parametrize("key", ["left10", "longer", "half4"])
+def test_the_answer_is_right(key):
+    q = by_key()[key]
+    verdict = check(q, q.answer)
+    assert verdict.correct and verdict.message.startswith("Right!")
+    if not q.choices:
+        assert check(q, f"{q.answer:.4f}").correct
+
+
+@pytest.mark.parametrize("key, wrong", [("left10", 0.5), ("left10", 0.8808), ("half4", 38), ("half4", 100)])
+def test_a_wrong_number_gets_the_hint(key, wrong):
+    q = by_key()[key]
+    verdict = check(q, wrong)
+    assert not verdict.correct
+    assert verdict.message == "Not quite. Hint: " + q.hint
+
+
+def test_a_wrong_choice_gets_the_hint():
+    q = by_key()["longer"]
+    wrong = next(c for c in q.choices if c != q.answer)
+    verdict = check(q, wrong)
+    assert not verdict.correct and q.hint in verdict.message
+
+
+@pytest.mark.parametrize("key", ["left10", "half4"])
+@pytest.mark.parametrize("text", ["abc", "", "c_t"])
+def test_not_a_number_is_asked_for_a_number(key, text):
+    verdict = check(by_key()[key], text)
+    assert not verdict.correct and "Please type a number" in verdict.message
+
+
+def test_quiz_widgets_build_for_every_question():
+    pytest.importorskip("ipywidgets")
+    from lstm_core import explore
+
+    for key, q in by_key().items():
+        w = explore.quiz("04", key)
+        if q.choices:
+            w.answer.value = q.answer
+        else:
+            w.answer.value = f"{q.answer:.4f}"
+        assert w.check().correct
+        w.reveal()
+        assert q.shown_answer in w.feedback.value
