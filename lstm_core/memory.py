@@ -180,7 +180,9 @@ class Readout:
     half: float  # fraction · |peak|, the line it must stay above
 
     def survival_text(self):
-        return "survives to the end" if self.survival is None else f"{self.survival} steps"
+        if self.survival is None:
+            return "survives to the end"
+        return f"{self.survival} step" + ("" if self.survival == 1 else "s")
 
 
 def readout(values, t_pulse, fraction=0.5):
