@@ -92,7 +92,7 @@ def switch_point(w, b):
     b = _scalar("b", b)
     if w == 0.0:
         return None
-    return -b / w
+    return -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def signal_wave(ts, amplitude=1.0, periods=2.0):

@@ -5,6 +5,20 @@ It only calls lstm_core's math; nothing here re-implements it.
 """
 
 
+def soft_switch(w=1.0, b=0.0, x=1.0):
+    """Lesson 01: σ(w·x + b) and tanh(w·x + b) as curves over x, sliders for w, b and x."""
+    from .switch import SoftSwitch
+
+    return SoftSwitch(w, b, x)
+
+
+def gated_signal(z_i=0.0, A=1.0):
+    """Lesson 01: a candidate wave g times an input gate i = σ(z_i): closed, half open, open."""
+    from .switch import GatedSignal
+
+    return GatedSignal(z_i, A)
+
+
 def scalar_walkthrough(params=None, xs=None):
     """Lesson 02: the scalar seed, all weights on sliders, the cell diagram, Play through time."""
     from .scalar import ScalarWalkthrough
