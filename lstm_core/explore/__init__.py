@@ -37,4 +37,10 @@ def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
     from .quiz import quiz as make
 
+    # Loading the submodule .quiz binds this package's name ``quiz`` to that module, hiding this
+    # function from the second call on; bind the name back.
+    globals()["quiz"] = _quiz_factory
     return make(lesson, key)
+
+
+_quiz_factory = quiz
