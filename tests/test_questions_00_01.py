@@ -1,0 +1,121 @@
+"""Lessons 00 and 01: every question's answer is right by its own checker, wrong answers get the hint,
+and each answer agrees with an independent hand calculation made here from the prompt's numbers."""
+
+import math
+import re
+
+import pytest
+
+from lstm_core.questions import check, questions_for
+
+pytest.importorskip("ipywidgets")
+
+from lstm_core import explore  # noqa: E402
+
+
+def hand_sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def by_key(lesson):
+    return {q.key: q for q in questions_for(lesson)}
+
+
+def number(name, prompt):
+    """The number after ``name = `` in a prompt."""
+    match = re.search(rf"{name} = (-?\d+(?:\.\d+)?)", prompt)
+    assert match, f"{name} not in prompt: {prompt}"
+    return float(match[1])
+
+
+@pytest.mark.parametrize("lesson", ["00", "01"])
+def test_every_question_checks(lesson):
+    questions = questions_for(lesson)
+    assert len(questions) >= 2
+    assert len({q.key for q in questions}) == len(questions)
+    for q in questions:
+        right = check(q, q.answer)
+        assert right.correct and right.message.startswith("Right!")
+        if q.choices:
+            wrong = next(c for c in q.choices if c != q.answer)
+            verdict = check(q, wrong)
+            assert not verdict.correct and q.hint in verdict.message
+            assert not check(q, None).correct and "Pick one" in check(q, None).message
+        else:
+            assert check(q, f"{q.answer:.4f}").correct  # typed with 4 decimals, as the prompt asks
+            verdict = check(q, q.answer + 1.0)
+            assert not verdict.correct and q.hint in verdict.message
+            verdict = check(q, "half")
+            assert not verdict.correct and "Please type a number" in verdict.message
+
+
+@pytest.mark.parametrize("lesson", ["00", "01"])
+def test_every_question_has_a_widget(lesson):
+    for q in questions_for(lesson):
+        widget = explore.quiz(lesson, q.key)
+        widget.answer.value = q.answer if q.choices else f"{q.answer:.4f}"
+        assert widget.check().correct
+        widget.reveal()
+        assert q.shown_answer in widget.feedback.value
+
+
+# ---------------------------------------------------------------- lesson 00
+
+
+def test_00_order_is_pytorchs():
+    q = by_key("00")["order"]
+    # PyTorch's LSTM stacks input, forget, cell (candidate), output
+    assert q.answer == "i, f, g, o"
+    assert len(q.choices) == 4 and len(set(q.choices)) == 4
+    for choice in q.choices:
+        assert sorted(choice.split(", ")) == ["f", "g", "i", "o"]
+
+
+def test_00_weight_count_by_hand():
+    q = by_key("00")["n_weights"]
+    H, D = number("H", q.prompt), number("D", q.prompt)
+    assert (H, D) == (2, 1)
+    assert q.answer == 4 * H * D + 4 * H * H + 4 * H  # W_x (4H, D), W_h (4H, H), b (4H,)
+    assert not check(q, q.answer + 4 * H).correct  # forgetting nothing, counting a readout row too
+
+
+def test_00_forget_gate_keeps_c():
+    q = by_key("00")["keeps_c"]
+    assert q.answer == "forget gate"
+    assert set(q.choices) == {"input gate", "forget gate", "candidate", "output gate"}
+    # by hand: c_t = f·c_{t-1} + i·g; with g = tanh(0) = 0, only f multiplies c_{t-1} = 1
+    shut, wide = hand_sigmoid(-30.0), hand_sigmoid(30.0)
+    assert shut * 1.0 + wide * math.tanh(0.0) < 1e-12  # f shut
+    assert wide * 1.0 + shut * math.tanh(0.0) > 0.999  # i shut: c is kept
+
+
+# ---------------------------------------------------------------- lesson 01
+
+
+def test_01_sigma_by_hand():
+    q = by_key("01")["sigma"]
+    w, b, x = (number(s, q.prompt) for s in ("w", "b", "x"))
+    assert q.answer == pytest.approx(1.0 / (1.0 + math.exp(-(w * x + b))), abs=1e-12)
+    assert not check(q, hand_sigmoid(w * x)).correct  # forgetting the bias is wrong
+
+
+def test_01_bias_for_90_percent_by_hand():
+    q = by_key("01")["bias90"]
+    p = float(re.search(r"(\d+)% open", q.prompt)[1]) / 100
+    assert q.answer == pytest.approx(math.log(p / (1 - p)), abs=1e-12)
+    assert hand_sigmoid(q.answer) == pytest.approx(p, abs=1e-12)
+    assert check(q, "2.2").correct  # 2 decimals is enough
+    assert not check(q, p).correct  # the opening is not the bias
+
+
+def test_01_what_passes_by_hand():
+    q = by_key("01")["passes"]
+    z, g = number("z<sub>i</sub>", q.prompt), number("g", q.prompt)
+    assert q.answer == pytest.approx(g / (1.0 + math.exp(-z)), abs=1e-12)
+    assert not check(q, g).correct  # all of g is not what passes
+
+
+def test_01_tanh_goes_negative():
+    q = by_key("01")["negative"]
+    assert math.tanh(-1.0) < 0 < hand_sigmoid(-30.0)  # tanh goes below 0, σ never does
+    assert q.answer == "tanh"
