@@ -33,14 +33,16 @@ def vector_walkthrough(params=None, xs=None):
     return VectorWalkthrough(params, xs)
 
 
+def conveyor_belt(T=100, t_pulse=10, b_f=5.0, b_i=-5.0, u=0.9):
+    """Lesson 04: one pulse carried by an LSTM's cell state beside a tanh RNN; carries, survival times."""
+    from .memory import ConveyorBelt
+
+    return ConveyorBelt(T, t_pulse, b_f, b_i, u)
+
+
 def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
-    from .quiz import quiz as make
+    # (the module is not named quiz.py: importing it would rebind this package's name ``quiz``)
+    from .quizzes import quiz as make
 
-    # Loading the submodule .quiz binds this package's name ``quiz`` to that module, hiding this
-    # function from the second call on; bind the name back.
-    globals()["quiz"] = _quiz_factory
     return make(lesson, key)
-
-
-_quiz_factory = quiz
