@@ -1,0 +1,94 @@
+"""Browser tests: Playwright driving a system Chromium (Debian's), never `playwright install`.
+
+No Chromium found -> every browser test SKIPS with the reason; with LSTM_REQUIRE_BROWSER=1
+(CI sets it) they FAIL instead. Chromium is looked up in this order: $LSTM_CHROMIUM,
+/usr/bin/chromium, /usr/bin/chromium-browser, Playwright's own managed browser.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pages import PAGE_HELPERS, LatencyLog
+from servers import CHROMIUM_ARGS, SCREENSHOT_DIR, find_chromium
+
+VIEWPORT = {"width": 1280, "height": 800}  # a student's laptop
+
+_latency_key = pytest.StashKey[LatencyLog]()
+_layout_key = pytest.StashKey[dict]()
+
+
+def pytest_configure(config):
+    config.stash[_latency_key] = LatencyLog()
+    config.stash[_layout_key] = {}
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path, how = find_chromium()
+    if path is None:
+        if os.environ.get("LSTM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LSTM_REQUIRE_BROWSER=1 but {how}", pytrace=False)
+        pytest.skip(how)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context per test module, the page helpers (window.__lstm) in every page."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.add_init_script(PAGE_HELPERS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def latency_log(request) -> LatencyLog:
+    return request.config.stash[_latency_key]
+
+
+@pytest.fixture(scope="session")
+def layout_notes(request) -> dict:
+    """explorer name -> layout observations (clipped labels, sliders out of sight); reported, not asserted."""
+    return request.config.stash[_layout_key]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    latency, layout = config.stash.get(_latency_key, None), config.stash.get(_layout_key, None)
+    if latency and latency.rows:
+        table = latency.table()
+        terminalreporter.write_sep("-", "slider -> new plot image latency (keyboard step, in the page)")
+        terminalreporter.write_line(table)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOT_DIR / "latency.txt").write_text(table + "\n", encoding="utf-8")
+    if layout:
+        lines = []
+        for name, notes in layout.items():
+            lines += [f"{name}: {note}" for note in notes] or [f"{name}: no layout problem detected"]
+        terminalreporter.write_sep("-", "explorer layout at 1280x800 (observations, not assertions)")
+        for line in lines:
+            terminalreporter.write_line(line)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOT_DIR / "layout.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
