@@ -1,0 +1,89 @@
+"""Classroom present mode: Voilà with the template in present/, in a real browser.
+
+Opens the lesson 02 page (or the first notebook with an explorer), checks that it shows the
+explorer and the text without code and with the projector CSS, moves a slider by keyboard
+and sees the plot change (and the numbers follow, when the explorer has a checker).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks import CHECKERS, explorer_calls
+from pages import ExplorerOnPage, screenshot_element
+from servers import NOTEBOOK_DIR, start_voila
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1280, "height": 720}
+LATENCY_MOVES = 10
+
+
+def present_notebook():
+    """notebooks/02_*.ipynb if it shows an explorer, else the first notebook that does."""
+    with_explorer = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if explorer_calls(p)]
+    preferred = [p for p in with_explorer if p.name.startswith("02_")]
+    return (preferred or with_explorer or [None])[0]
+
+
+@pytest.fixture(scope="module")
+def voila(browser, tmp_path_factory):
+    server = start_voila(tmp_path_factory.mktemp("voila"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, context, screenshot_dir, latency_log):
+    path = present_notebook()
+    if path is None:
+        pytest.skip("no notebook with an explorer in notebooks/ yet")
+    page = context.new_page()
+    page_errors = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        page.set_viewport_size(PROJECTOR)
+        # Voilà runs the whole notebook before it sends the page
+        page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
+        page.wait_for_function(
+            "() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
+            " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
+            timeout=120_000)
+        ex = ExplorerOnPage(page, 0)
+        ex.settle()
+        page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}_top.png"))
+        ex.root.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}_before.png"))
+
+        body = page.locator("body").inner_text()
+        assert "from lstm_core import explore" not in body, "present mode shows code"
+        assert page.locator("#lstm-present-css").count() == 1, "the present template's CSS is not on the page"
+        text_size = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p, "
+            ".jp-RenderedHTMLCommon li') || document.body).fontSize)")
+        assert text_size >= 20, f"lesson text is {text_size}px, too small for a projector"
+        errors = page.locator('[data-mime-type="application/vnd.jupyter.stderr"], '
+                              '[data-mime-type="application/vnd.jupyter.error"]').all_inner_texts()
+        assert not errors, "error output in present mode:\n" + "\n---\n".join(errors)
+        assert not page_errors, f"JavaScript errors: {page_errors}"
+
+        calls = explorer_calls(path)
+        factory, args = calls[0] if calls else (None, "")
+        slider = next(s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout)
+        before = ex.plot_digest()
+        key = "ArrowLeft" if slider.value > (slider.min + slider.max) / 2 else "ArrowRight"
+        ex.after(lambda: ex.press(slider, key, times=3))
+        moved = ex.values()[slider.label]
+        assert abs(moved - slider.value) > 1e-9, f"{slider.label} did not move ({slider.readout})"
+        assert ex.plot_digest() != before, f"the plot did not change after moving {slider.label}"
+        if factory in CHECKERS:
+            problems = CHECKERS[factory][0](ex)
+            assert not problems, "\n".join(problems)
+        page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}_after.png"))
+        screenshot_element(page, ex.root, screenshot_dir / f"voila_{path.stem}_explorer_after.png", PROJECTOR["width"])
+        for n in range(LATENCY_MOVES):
+            latency_log.add(f"Voilà {path.stem} #1 {factory or '?'}",
+                            ex.key_latency_ms(slider, "ArrowRight" if n % 2 == 0 else "ArrowLeft"))
+    finally:
+        page.close()
