@@ -40,6 +40,20 @@ def conveyor_belt(T=100, t_pulse=10, b_f=5.0, b_i=-5.0, u=0.9):
     return ConveyorBelt(T, t_pulse, b_f, b_i, u)
 
 
+def gradient_flow(b_f=1.0, scale=1.0):
+    """Lesson 05: ‖∂L/∂x_{T−k}‖ and ‖∂L/∂c_{T−k}‖ against the lag k (log scale), the LSTM beside an RNN."""
+    from .gradients import GradientFlow
+
+    return GradientFlow(b_f, scale)
+
+
+def cell_carry(b_f=1.0):
+    """Lesson 05: the forget gates f_t and their product Π f_t = ∂c_t/∂c_0 along the cell path, Play over t."""
+    from .gradients import CellCarry
+
+    return CellCarry(b_f)
+
+
 def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
     # (the module is not named quiz.py: importing it would rebind this package's name ``quiz``)

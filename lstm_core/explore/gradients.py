@@ -1,0 +1,247 @@
+"""Lesson 05's explorers: the gradient by lag (LSTM against RNN, log scale), and the cell path's carry Π f_t.
+
+Every number comes from ``lstm_core.lag`` (which runs ``lstm_core.flow``); this module only draws.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..lag import DEFAULTS, READOUT_LAGS, VANISHED, carry_run, first_lag_below, flow_run
+from .base import Explorer, html_table, slider
+from .render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
+
+FORGET_BIAS_RANGE = (-3.0, 8.0)
+SCALE_RANGE = (0.1, 3.0)
+#: the fixed log axis of every gradient plot; values beyond it are drawn on its edge
+LOG_LIMITS = (1e-12, 1e2)
+CARRY_LIMITS = (1e-12, 3.0)
+
+#: one colour per model (the RNN's sky blue as in lesson 04), one line style per quantity
+LSTM_COLOR = QUANTITY_COLORS["c"]
+RNN_COLOR = OKABE_ITO["sky"]
+#: (key of FlowRun.series, legend label, colour, line style); labels are static, so they may use mathtext
+CURVES = (
+    ("lstm_dx", r"LSTM  $\|\partial L/\partial x_{T-k}\|$", LSTM_COLOR, "-"),
+    ("lstm_dc", r"LSTM  $\|\partial L/\partial c_{T-k}\|$", LSTM_COLOR, "--"),
+    ("rnn_dx", r"RNN  $\|\partial L/\partial x_{T-k}\|$", RNN_COLOR, "-"),
+    ("rnn_dh", r"RNN  $\|\partial L/\partial h_{T-k}\|$", RNN_COLOR, "--"),
+)
+#: the readout table's row names (plain HTML, no math rendering needed)
+ROW_NAMES = {
+    "lstm_dx": "LSTM ‖∂L/∂x<sub>T−k</sub>‖",
+    "lstm_dc": "LSTM ‖∂L/∂c<sub>T−k</sub>‖",
+    "rnn_dx": "RNN ‖∂L/∂x<sub>T−k</sub>‖",
+    "rnn_dh": "RNN ‖∂L/∂h<sub>T−k</sub>‖",
+}
+
+
+def sci(v):
+    """A norm or a product for the readouts: 4 decimals from 0.001 up, else 3 significant digits in
+    e-notation (these numbers span 60 orders of magnitude), and 0 as 0."""
+    if v == 0.0:
+        return "0"
+    return f"{v:.4f}" if abs(v) >= 1e-3 else f"{v:.2e}"
+
+
+def lag_text(k):
+    return "never" if k is None else str(k)
+
+
+class GradientFlow(Explorer):
+    """Sliders b_f (the LSTM's forget-gate bias) and scale (both models' weights, N(0, scale²/H)).
+
+    One log-scale plot of the gradient norms against the lag k = 0 .. T-1 for L = Σ h_T, the
+    LSTM's ‖∂L/∂x‖ and ‖∂L/∂c‖ beside the RNN's ‖∂L/∂x‖ and ‖∂L/∂h‖, with a ▼ where each first
+    falls below 1e-6; a table of the norms at lags 1, 10, 30, 49 and that first lag.
+    """
+
+    def __init__(self, forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"],
+                 hidden_size=DEFAULTS["H"], seed=DEFAULTS["seed"]):
+        self.start = {"b_f": forget_bias, "scale": scale}
+        self.T, self.H, self.seed = T, hidden_size, seed
+        self.lags = tuple(k for k in READOUT_LAGS if k < T)
+        super().__init__()
+
+    def build(self):
+        self.controls["b_f"] = slider("b_f", self.start["b_f"], *FORGET_BIAS_RANGE, step=0.1)
+        self.controls["scale"] = slider("scale", self.start["scale"], *SCALE_RANGE, step=0.05)
+        T = self.T
+        bf = self.figure = BlitFigure(figsize=(8.4, 3.9))
+        ax = self.ax = bf.fig.add_axes((0.09, 0.14, 0.58, 0.74))
+        ax.set_yscale("log")
+        ax.set_ylim(*LOG_LIMITS)
+        ax.set_xlim(-0.5, T - 0.5)
+        ax.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1e0])
+        ax.minorticks_off()
+        ax.tick_params(labelsize=8)
+        ax.set_xticks([0, 10, 20, 30, 40, T - 1])
+        ax.set_xlabel(r"lag k: how many steps back from the last step T (the input there is $x_{T-k}$)", fontsize=9)
+        ax.set_ylabel("gradient norm (log scale)", fontsize=9)
+        ax.set_title(f"How much of L = Σ h_T reaches k steps back  (T = {T}, H = {self.H} for both)",
+                     fontsize=10, loc="left")
+        for k in self.lags:  # the table's columns, as faint guides
+            ax.axvline(k, color="#dddddd", lw=0.8, zorder=0)
+        ax.axhline(VANISHED, color="#888888", lw=0.9, ls=":", zorder=0)  # at the 1e-6 tick
+        lag = np.arange(T)
+        self.lines, self.drops = {}, {}
+        for key, lab, colour, style in CURVES:
+            (line,) = ax.plot(lag, np.ones(T), color=colour, ls=style, lw=2.0 if style == "-" else 1.6, label=lab)
+            (drop,) = ax.plot([], [], ls="none", marker="v", ms=8, color=colour, markeredgecolor="black")
+            self.lines[key], self.drops[key] = bf.dynamic(line), bf.dynamic(drop)
+        ax.plot([], [], ls="none", marker="v", ms=7, color="white", markeredgecolor="black",
+                label="first lag below 1e-6")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False, borderaxespad=0)
+        # the settings in plain numbers (fast: drawn from cached glyphs), under the legend
+        self.readout = {
+            "f": bf.dynamic(bf.fig.text(0.695, 0.36, "", fontsize=9)),
+            "scale": bf.dynamic(bf.fig.text(0.695, 0.28, "", fontsize=9)),
+            "clip": bf.dynamic(bf.fig.text(0.695, 0.20, "", fontsize=8, color="#666666")),
+            "clip2": bf.dynamic(bf.fig.text(0.695, 0.15, "", fontsize=8, color="#666666")),
+        }
+        bf.freeze()
+        self.table = widgets.HTML()
+
+    def compute(self, values):
+        self.run = flow_run(values["b_f"], values["scale"], T=self.T, hidden_size=self.H, seed=self.seed)
+        self.params = self.run.lstm_params
+        self.first_below = {k: first_lag_below(v) for k, v in self.run.series.items()}
+
+    def draw(self):
+        run = self.run
+        lo, hi = LOG_LIMITS
+        clipped = 0
+        for key, line in self.lines.items():
+            y = run.series[key]
+            clipped += int(np.sum((y < lo) | (y > hi)))
+            line.set_ydata(np.clip(y, lo, hi))
+            k = self.first_below[key]
+            self.drops[key].set_data(([k], [np.clip(y[k], lo, hi)]) if k is not None else ([], []))
+        self.readout["f"].set_text(f"b_f = {run.forget_bias:.2f}")
+        self.readout["scale"].set_text(f"scale = {run.scale:.2f}")
+        self.readout["clip"].set_text(f"{clipped} points beyond the axis" if clipped else "")
+        self.readout["clip2"].set_text("are drawn on its edge" if clipped else "")
+        self.image.value = self.figure.png()
+        self.table.value = self.readout_html()
+
+    def readout_html(self):
+        header = [""] + [f"lag {k}<br><span style='font-weight:normal'>(x<sub>{self.T - k}</sub>)</span>"
+                         for k in self.lags] + ["first lag below 1e-6"]
+        rows = [[ROW_NAMES[key]] + [sci(self.run.series[key][k]) for k in self.lags]
+                + [lag_text(self.first_below[key])] for key, *_ in CURVES]
+        return html_table(header, rows)
+
+    def layout(self):
+        c = self.controls
+        return widgets.VBox([
+            widgets.HBox([c["b_f"], c["scale"], self.reset_button]),
+            self.message, self.image, self.table,
+        ])
+
+
+class CellCarry(Explorer):
+    """Slider b_f and Play over t = 1 .. T: the LSTM's forget gates f_t per unit (top) and their running
+    product Π_{s≤t} f_s = ∂c_t/∂c_0 along the cell path (bottom, log scale), beside σ(b_f)^t, the product
+    if every f_t were σ(b_f). A cursor marks step t; the table gives f_t and Π f up to t and up to T."""
+
+    play_interval_ms = 150
+
+    def __init__(self, forget_bias=DEFAULTS["b_f"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
+                 scale=DEFAULTS["scale"], seed=DEFAULTS["seed"]):
+        self.start = {"b_f": forget_bias}
+        self.steps = T
+        self.H, self.scale, self.seed = hidden_size, scale, seed
+        super().__init__()
+
+    def build(self):
+        self.controls["b_f"] = slider("b_f", self.start["b_f"], *FORGET_BIAS_RANGE, step=0.1)
+        T, H = self.steps, self.H
+        steps = np.arange(1, T + 1)
+        bf = self.figure = BlitFigure(figsize=(8.4, 5.0))
+        top = self.ax_f = bf.fig.add_axes((0.09, 0.62, 0.58, 0.30))
+        bottom = self.ax_carry = bf.fig.add_axes((0.09, 0.11, 0.58, 0.42))
+        for ax in (top, bottom):
+            ax.set_xlim(0.5, T + 0.5)
+            ax.tick_params(labelsize=8)
+        top.set_ylim(-0.03, 1.05)
+        top.set_yticks([0.0, 0.5, 1.0])
+        top.tick_params(labelbottom=False)
+        top.set_title(rf"forget gates $f_t$ of the {H} units, and $\sigma(b_f)$ (dashed)", fontsize=10, loc="left")
+        bottom.set_yscale("log")
+        bottom.set_ylim(*CARRY_LIMITS)
+        bottom.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1e0])
+        bottom.minorticks_off()
+        bottom.set_xlabel("step t", fontsize=9)
+        bottom.set_title(r"$\partial c_t/\partial c_0$ along the cell path $= \Pi_{s=1}^{t}\, f_s$  (log scale)",
+                         fontsize=10, loc="left")
+        f_colour = QUANTITY_COLORS["f"]
+        self.f_lines, self.carry_lines = [], []
+        for u in range(H):
+            lab_f = rf"$f_t$, units 1..{H}" if u == 0 else None
+            lab_c = rf"$\Pi\, f_s$, units 1..{H}" if u == 0 else None
+            (lf,) = top.plot(steps, np.ones(T), color=f_colour, lw=1.0, alpha=0.6, label=lab_f)
+            (lc,) = bottom.plot(steps, np.ones(T), color=f_colour, lw=1.2, alpha=0.6, label=lab_c)
+            self.f_lines.append(bf.dynamic(lf))
+            self.carry_lines.append(bf.dynamic(lc))
+        (self.sigma_line,) = top.plot(steps, np.ones(T), color="black", lw=1.4, ls="--", label=r"$\sigma(b_f)$")
+        (self.constant_line,) = bottom.plot(steps, np.ones(T), color="black", lw=1.6, ls="--",
+                                            label=r"$\sigma(b_f)^t$: f = $\sigma(b_f)$ at every step")
+        (self.dots,) = bottom.plot([], [], ls="none", marker="o", ms=4, color=f_colour, markeredgecolor="black",
+                                   markeredgewidth=0.5)
+        (self.constant_dot,) = bottom.plot([], [], ls="none", marker="o", ms=6, color="black")
+        bf.dynamic(self.sigma_line, self.constant_line, self.dots, self.constant_dot)
+        self.cursors = [bf.dynamic(ax.axvline(1, color="#999999", lw=6, alpha=0.35, zorder=0)) for ax in (top, bottom)]
+        for ax in (top, bottom):
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False, borderaxespad=0)
+        # the numbers at the cursor, plain text (fast), under the bottom legend
+        self.readout = {
+            "t": bf.dynamic(bf.fig.text(0.695, 0.36, "", fontsize=9)),
+            "constant": bf.dynamic(bf.fig.text(0.695, 0.29, "", fontsize=9)),
+            "low": bf.dynamic(bf.fig.text(0.695, 0.22, "", fontsize=9)),
+            "high": bf.dynamic(bf.fig.text(0.695, 0.15, "", fontsize=9)),
+            "clip": bf.dynamic(bf.fig.text(0.695, 0.07, "", fontsize=8, color="#666666")),
+        }
+        bf.freeze()
+        self.table = widgets.HTML()
+
+    def compute(self, values):
+        self.run = carry_run(values["b_f"], scale=self.scale, T=self.steps, hidden_size=self.H, seed=self.seed)
+        self.trace = self.run.trace
+
+    def draw(self):
+        run, t = self.run, self.t
+        lo, hi = CARRY_LIMITS
+        for u, (lf, lc) in enumerate(zip(self.f_lines, self.carry_lines)):
+            lf.set_ydata(run.f[:, u])
+            lc.set_ydata(np.clip(run.carry[:, u], lo, hi))
+        self.sigma_line.set_ydata(run.constant[0] * np.ones(run.T))  # σ(b_f) = the one-step product
+        self.constant_line.set_ydata(np.clip(run.constant, lo, hi))
+        n = t + 1
+        self.dots.set_data(np.full(self.H, n), np.clip(run.carry[t], lo, hi))
+        self.constant_dot.set_data([n], [np.clip(run.constant[t], lo, hi)])
+        for cursor in self.cursors:
+            cursor.set_xdata([n, n])
+        at_t = run.carry[t]
+        self.readout["t"].set_text(f"at step t = {n}:")
+        self.readout["constant"].set_text(f"σ(b_f)^t = {sci(run.constant[t])}")
+        self.readout["low"].set_text(f"Π f, lowest unit = {sci(at_t.min())}")
+        self.readout["high"].set_text(f"Π f, highest unit = {sci(at_t.max())}")
+        below = int(np.sum(run.carry < lo) + np.sum(run.constant < lo))
+        self.readout["clip"].set_text(f"{below} points below 1e-12 (on the edge)" if below else "")
+        self.image.value = self.figure.png()
+        self.table.value = self.readout_html()
+
+    def readout_html(self):
+        run, t = self.run, self.t
+        n, T = t + 1, run.T
+        header = ["", f"f<sub>t</sub> at t = {n}", f"Π f up to t = {n}", f"Π f up to T = {T}"]
+        rows = [[f"unit {u + 1}", f"{run.f[t, u]:.4f}", sci(run.carry[t, u]), sci(run.carry[-1, u])]
+                for u in range(self.H)]
+        rows.append(["f = σ(b<sub>f</sub>) at every step", f"{run.constant[0]:.4f}", sci(run.constant[t]),
+                     sci(run.constant[-1])])
+        return html_table(header, rows)
+
+    def layout(self):
+        return widgets.VBox([
+            widgets.HBox([self.controls["b_f"], self.reset_button]),
+            self.message, self.time_controls(), widgets.HBox([self.image, self.table]),
+        ])
