@@ -26,13 +26,15 @@ from .gates import GATES
 from .params import LSTMParams
 
 
-def backward(params, trace, dh, dc_last=None):
+def backward(params, trace, dh, dc_last=None, return_dc=False):
     """Gradients of a loss L from ``dh`` = dL/dh_t at every step (the shape of ``trace.h``).
 
     Returns ``(grads, dxs, dh0, dc0)``: ``grads`` is an LSTMParams of dL/dW_x, dL/dW_h, dL/db
     (the readout, if any, gets zero gradients here: it is not on the path from h to L that
     ``dh`` describes); ``dxs``, ``dh0`` and ``dc0`` have the shapes of ``trace.x``,
     ``trace.initial_h`` and ``trace.initial_c``. ``dc_last`` is an extra dL/dc_T.
+    With ``return_dc=True`` a fifth item is the total dL/dc_t of every step (through h_t and
+    through c_{t+1}), shaped like ``trace.c``: the gradient flow lessons plot it.
     """
     H = params.hidden_size
     T, B, _ = trace.xs.shape
@@ -43,6 +45,7 @@ def backward(params, trace, dh, dc_last=None):
         dc_next = dc_next + expect_shape("dc_last", as_float_array("dc_last", dc_last), shown[1:]).reshape(B, H)
     dh_next = np.zeros((B, H))  # dL/dh_t flowing back from step t + 1
     dz = np.empty_like(trace.a)  # (T, B, 4H)
+    dc_all = np.empty((T, B, H)) if return_dc else None
     for t in reversed(range(T)):
         a = split(trace.a[t], H)  # i, f, g, o at step t, each (B, H)
         dzt = split(dz[t], H)
@@ -51,6 +54,8 @@ def backward(params, trace, dh, dc_last=None):
         # h_t = o_t tanh(c_t)
         np.multiply(dh_t, trace.tanh_c[t], out=dzt["o"])  # do_t, made dz_o below
         dc = dc_next + dh_t * a["o"] * (1.0 - trace.tanh_c[t] ** 2)
+        if return_dc:
+            dc_all[t] = dc
         # c_t = f_t c_{t-1} + i_t g_t
         np.multiply(dc, a["g"], out=dzt["i"])  # di_t
         np.multiply(dc, c_prev, out=dzt["f"])  # df_t
@@ -73,9 +78,10 @@ def backward(params, trace, dh, dc_last=None):
         **({"W_y": np.zeros_like(params.W_y), "b_y": np.zeros_like(params.b_y)} if params.has_readout else {}),
     )
     dxs = dz @ params.W_x  # (T, B, D)
-    if not trace.batched:
-        return grads, dxs[:, 0], dh_next[0], dc_next[0]
-    return grads, dxs, dh_next, dc_next
+    out = (grads, dxs, dh_next, dc_next) if trace.batched else (grads, dxs[:, 0], dh_next[0], dc_next[0])
+    if return_dc:
+        out += (dc_all if trace.batched else dc_all[:, 0],)
+    return out
 
 
 def readout_backward(params, trace, dy):
