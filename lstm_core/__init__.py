@@ -36,6 +36,10 @@ from .params import LSTMParams
 from .cell import sigmoid, step
 from .sequence import Trace, forward
 from .bptt import backward
+from .rnn import RNNParams, RNNTrace, rnn_forward, rnn_backward
+from .loss import mse_loss, loss_and_grads
+from .train import train
+from .flow import lstm_gradient_by_lag, rnn_gradient_by_lag, cell_carry
 
 __all__ = [
     "GATES",
@@ -48,4 +52,14 @@ __all__ = [
     "Trace",
     "forward",
     "backward",
+    "RNNParams",
+    "RNNTrace",
+    "rnn_forward",
+    "rnn_backward",
+    "mse_loss",
+    "loss_and_grads",
+    "train",
+    "lstm_gradient_by_lag",
+    "rnn_gradient_by_lag",
+    "cell_carry",
 ]
