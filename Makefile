@@ -17,10 +17,11 @@ LAB_DIR    := $(if $(wildcard notebooks),notebooks/,.)
 # Containers run as root; jupyter refuses that without --allow-root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test bench clean
+.PHONY: help lab present test bench clean
 
 help:
 	@echo "make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888)"
+	@echo "make present  classroom present mode: the lessons as apps for a projector (http://127.0.0.1:8866)"
 	@echo "make test   run every test (unit tests + strict nbval on notebooks/)"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make clean  remove .venv and caches"
@@ -39,6 +40,14 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab $(LAB_DIR) --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT)
+
+# Classroom present mode: Voilà shows each lesson's text, equations and explorers without
+# code, with the projector template of present/ (found through JUPYTER_PATH).
+PRESENT_PORT ?= 8866
+present: $(VENV)/.installed-lab
+	JUPYTER_PATH="$(CURDIR)/present$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	$(VENV)/bin/voila $(LAB_DIR) --template=present --theme=light \
+		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(NBVAL_ARGS)
