@@ -19,13 +19,16 @@ CARRY_LIMITS = (1e-12, 3.0)
 #: one colour per model (the RNN's sky blue as in lesson 04), one line style per quantity
 LSTM_COLOR = QUANTITY_COLORS["c"]
 RNN_COLOR = OKABE_ITO["sky"]
-#: (key of FlowRun.series, legend label, colour, line style); labels are static, so they may use mathtext
+#: (key of FlowRun.series, legend label, colour, line style). No mathtext anywhere in these figures: its
+#: parser costs about a second on first use, the biggest part of building the explorer.
 CURVES = (
-    ("lstm_dx", r"LSTM  $\|\partial L/\partial x_{T-k}\|$", LSTM_COLOR, "-"),
-    ("lstm_dc", r"LSTM  $\|\partial L/\partial c_{T-k}\|$", LSTM_COLOR, "--"),
-    ("rnn_dx", r"RNN  $\|\partial L/\partial x_{T-k}\|$", RNN_COLOR, "-"),
-    ("rnn_dh", r"RNN  $\|\partial L/\partial h_{T-k}\|$", RNN_COLOR, "--"),
+    ("lstm_dx", "LSTM  ‖∂L/∂x‖", LSTM_COLOR, "-"),
+    ("lstm_dc", "LSTM  ‖∂L/∂c‖", LSTM_COLOR, "--"),
+    ("rnn_dx", "RNN  ‖∂L/∂x‖", RNN_COLOR, "-"),
+    ("rnn_dh", "RNN  ‖∂L/∂h‖", RNN_COLOR, "--"),
 )
+#: log-axis ticks as plain text (matplotlib's default 10^k labels are mathtext)
+LOG_TICKS = ([1e-12, 1e-9, 1e-6, 1e-3, 1e0], ["10⁻¹²", "10⁻⁹", "10⁻⁶", "10⁻³", "1"])
 #: the readout table's row names (plain HTML, no math rendering needed)
 ROW_NAMES = {
     "lstm_dx": "LSTM ‖∂L/∂x<sub>T−k</sub>‖",
@@ -71,11 +74,11 @@ class GradientFlow(Explorer):
         ax.set_yscale("log")
         ax.set_ylim(*LOG_LIMITS)
         ax.set_xlim(-0.5, T - 0.5)
-        ax.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1e0])
+        ax.set_yticks(*LOG_TICKS)
         ax.minorticks_off()
         ax.tick_params(labelsize=8)
         ax.set_xticks([0, 10, 20, 30, 40, T - 1])
-        ax.set_xlabel(r"lag k: how many steps back from the last step T (the input there is $x_{T-k}$)", fontsize=9)
+        ax.set_xlabel("lag k: how many steps back from the last step T (each norm is taken at step T − k)", fontsize=9)
         ax.set_ylabel("gradient norm (log scale)", fontsize=9)
         ax.set_title(f"How much of L = Σ h_T reaches k steps back  (T = {T}, H = {self.H} for both)",
                      fontsize=10, loc="left")
@@ -165,26 +168,25 @@ class CellCarry(Explorer):
         top.set_ylim(-0.03, 1.05)
         top.set_yticks([0.0, 0.5, 1.0])
         top.tick_params(labelbottom=False)
-        top.set_title(rf"forget gates $f_t$ of the {H} units, and $\sigma(b_f)$ (dashed)", fontsize=10, loc="left")
+        top.set_title(f"forget gates f_t of the {H} units, and σ(b_f) (dashed)", fontsize=10, loc="left")
         bottom.set_yscale("log")
         bottom.set_ylim(*CARRY_LIMITS)
-        bottom.set_yticks([1e-12, 1e-9, 1e-6, 1e-3, 1e0])
+        bottom.set_yticks(*LOG_TICKS)
         bottom.minorticks_off()
         bottom.set_xlabel("step t", fontsize=9)
-        bottom.set_title(r"$\partial c_t/\partial c_0$ along the cell path $= \Pi_{s=1}^{t}\, f_s$  (log scale)",
-                         fontsize=10, loc="left")
+        bottom.set_title("∂c_t/∂c_0 along the cell path = Π f_s over s = 1..t  (log scale)", fontsize=10, loc="left")
         f_colour = QUANTITY_COLORS["f"]
         self.f_lines, self.carry_lines = [], []
         for u in range(H):
-            lab_f = rf"$f_t$, units 1..{H}" if u == 0 else None
-            lab_c = rf"$\Pi\, f_s$, units 1..{H}" if u == 0 else None
+            lab_f = f"f_t, units 1..{H}" if u == 0 else None
+            lab_c = f"Π f_s, units 1..{H}" if u == 0 else None
             (lf,) = top.plot(steps, np.ones(T), color=f_colour, lw=1.0, alpha=0.6, label=lab_f)
             (lc,) = bottom.plot(steps, np.ones(T), color=f_colour, lw=1.2, alpha=0.6, label=lab_c)
             self.f_lines.append(bf.dynamic(lf))
             self.carry_lines.append(bf.dynamic(lc))
-        (self.sigma_line,) = top.plot(steps, np.ones(T), color="black", lw=1.4, ls="--", label=r"$\sigma(b_f)$")
+        (self.sigma_line,) = top.plot(steps, np.ones(T), color="black", lw=1.4, ls="--", label="σ(b_f)")
         (self.constant_line,) = bottom.plot(steps, np.ones(T), color="black", lw=1.6, ls="--",
-                                            label=r"$\sigma(b_f)^t$: f = $\sigma(b_f)$ at every step")
+                                            label="σ(b_f)ᵗ: f = σ(b_f) at every step")
         (self.dots,) = bottom.plot([], [], ls="none", marker="o", ms=4, color=f_colour, markeredgecolor="black",
                                    markeredgewidth=0.5)
         (self.constant_dot,) = bottom.plot([], [], ls="none", marker="o", ms=6, color="black")
