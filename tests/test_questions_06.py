@@ -1,0 +1,102 @@
+"""Lesson 06's questions: each answer checked against an independent calculation (the vector seed's
+LSTM written out here in its own [x; h] layout, a recorded training run, the gates compared by a
+loop), and the checker's right / wrong-with-hint / not-a-number replies."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lstm_core import forward, train
+from lstm_core.examples import VECTOR_CONCAT, vector_example
+from lstm_core.questions import check, questions_for
+from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
+
+
+def sig(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.fixture(scope="module")
+def qs():
+    return {q.key: q for q in questions_for("06")}
+
+
+def hand_vector_prediction(xs):
+    """The vector seed on one sequence, from VECTOR_CONCAT: each gate's (H, D+H) matrix over [x; h]."""
+    W = {k: np.array(VECTOR_CONCAT[k]) for k in ("Wf", "Wi", "Wc", "Wo", "Wy")}
+    b = {k: np.array(VECTOR_CONCAT[k])[:, 0] for k in ("bf", "bi", "bc", "bo", "by")}
+    h, c = np.zeros(2), np.zeros(2)
+    for x in xs:
+        v = np.concatenate([[x], h])
+        f = np.array([sig(z) for z in W["Wf"] @ v + b["bf"]])
+        i = np.array([sig(z) for z in W["Wi"] @ v + b["bi"]])
+        g = np.tanh(W["Wc"] @ v + b["bc"])
+        o = np.array([sig(z) for z in W["Wo"] @ v + b["bo"]])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return float((W["Wy"] @ h + b["by"])[0])
+
+
+def test_lesson_06_has_its_questions(qs):
+    assert set(qs) == {"loss0", "close", "gate"}
+
+
+def test_loss0_is_the_mean_squared_error_of_the_seed_by_hand(qs):
+    xs, ys = counting(**COUNT_TASK)
+    errors = [hand_vector_prediction(xs[:, n, 0]) - ys[n, 0] for n in range(xs.shape[1])]
+    assert hand_vector_prediction([1, 2, 3]) == pytest.approx(0.6893280487995376, rel=1e-12)
+    assert qs["loss0"].answer == pytest.approx(sum(e * e for e in errors) / len(errors), rel=1e-12)
+    assert 17.0 < qs["loss0"].answer < 19.0  # the "about 18" a learner estimates with y ≈ 0.8
+
+
+def test_close_is_the_first_step_of_a_recorded_run_within_0_1(qs):
+    params, one = vector_example()
+    xs, ys = counting(**COUNT_TASK)
+    predictions = []  # after 0, 1, 2, ... updates
+    train(params, xs, ys, steps=200, lr=COUNT_TRAINING["lr"], seed=COUNT_TRAINING["seed"],
+          callback=lambda k, loss, p: predictions.append(forward(p, one).prediction[0]))
+    k = next(k for k, p in enumerate(predictions) if abs(p - 4.0) < 0.1)
+    assert k < 50  # Adam gets there fast ...
+    assert qs["close"].answer == "fewer than 50 steps"
+    assert max(predictions[k:]) > 4.1  # ... and overshoots: close once is not done
+    assert f"After {k} steps" in qs["close"].explanation
+    assert len(set(qs["close"].choices)) == len(qs["close"].choices) == 4
+
+
+def test_gate_is_the_gate_that_moved_most_in_the_lessons_run(qs):
+    params, one = vector_example()
+    trained = train(params, *counting(**COUNT_TASK), **COUNT_TRAINING)[0]
+    before, after = forward(params, one), forward(trained, one)
+    mean_change = {}
+    for k in ("i", "f", "g", "o"):
+        diffs = [abs(getattr(after, k)[t][u] - getattr(before, k)[t][u]) for t in range(3) for u in range(2)]
+        mean_change[k] = sum(diffs) / len(diffs)
+    most = max(mean_change, key=mean_change.get)
+    assert qs["gate"].answer.startswith(f"{most} (")
+    assert qs["gate"].answer == "g (candidate)"
+    assert f"{most} {mean_change[most]:.2f}" in qs["gate"].explanation
+
+
+def test_the_checker_on_every_question(qs):
+    for q in qs.values():
+        right = check(q, q.answer)
+        assert right.correct and right.message.startswith("Right!"), q.key
+        if q.choices:
+            wrong = next(c for c in q.choices if c != q.answer)
+            verdict = check(q, wrong)
+            assert not verdict.correct and q.hint in verdict.message
+            assert not check(q, "something else").correct
+        else:
+            assert check(q, str(q.answer + 0.9 * q.tol)).correct
+            verdict = check(q, str(q.answer + 1.5 * q.tol))
+            assert not verdict.correct and q.hint in verdict.message
+            assert "Please type a number" in check(q, "eighteen").message
+
+
+def test_questions_are_fast_after_the_first(qs):
+    import time
+
+    start = time.process_time()
+    questions_for("06")
+    assert time.process_time() - start < 0.5  # every quiz cell of the notebook builds them again
