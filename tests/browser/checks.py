@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lstm_core import GATES, LSTMParams, forward
-from pages import ExplorerOnPage, close_to_shown
+from .pages import ExplorerOnPage, close_to_shown
 
 # the seeds' step printouts (lstm_core/walkthrough.py prints these labels)
 VECTOR_DETAIL_LABELS = {

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from pages import PAGE_HELPERS, LatencyLog
-from servers import CHROMIUM_ARGS, SCREENSHOT_DIR, find_chromium
+from .pages import PAGE_HELPERS, LatencyLog
+from .servers import CHROMIUM_ARGS, SCREENSHOT_DIR, find_chromium
 
 VIEWPORT = {"width": 1280, "height": 800}  # a student's laptop
 

@@ -174,9 +174,9 @@ class LatencyLog:
         self.rows.setdefault(name, []).append(ms)
 
     def table(self) -> str:
-        lines = [f"{'explorer':<48} {'moves':>5} {'median ms':>10} {'max ms':>8}"]
+        lines = [f"{'explorer':<56} {'moves':>5} {'median ms':>10} {'max ms':>8}"]
         for name, values in self.rows.items():
-            lines.append(f"{name:<48} {len(values):>5} {statistics.median(values):>10.0f} {max(values):>8.0f}")
+            lines.append(f"{name:<56} {len(values):>5} {statistics.median(values):>10.0f} {max(values):>8.0f}")
         return "\n".join(lines)
 
 

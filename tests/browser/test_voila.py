@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from checks import CHECKERS, explorer_calls
-from pages import ExplorerOnPage, screenshot_element
-from servers import NOTEBOOK_DIR, start_voila
+from .checks import CHECKERS, explorer_calls
+from .pages import ExplorerOnPage, screenshot_element
+from .servers import NOTEBOOK_DIR, start_voila
 
 pytestmark = pytest.mark.browser
 
