@@ -23,6 +23,7 @@ Keras:       z = x_t K + h_{t-1} R + b                      so  K = W_xᵀ,  R =
 
 import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -158,18 +159,38 @@ def keras_column(gate, unit, H):
 # ------------------------------------------------------------------- the stored reference
 
 
-def load_torch_reference(path, case):
-    """One case of the stored PyTorch reference (tests/reference/torch_lstm.npz) as a dict of arrays.
+#: The stored PyTorch reference, relative to the repository's root (see tests/reference/README.md)
+REFERENCE_FILE = "tests/reference/torch_lstm.npz"
+
+
+def find_reference():
+    """The path of REFERENCE_FILE: in the checkout that holds this lstm_core package (an editable
+    install: make lab, make test, the browser tests, which run copies of the notebooks elsewhere),
+    else one folder above the working directory (notebooks/ of a checkout whose lstm_core was
+    installed into site-packages, as on Binder). The path is absolute: do not print it.
+    """
+    for root in (Path(__file__).resolve().parents[1], Path.cwd().parent):
+        candidate = root / REFERENCE_FILE
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{REFERENCE_FILE}: not found next to the lstm_core package, nor one folder above the "
+                            f"working directory; run the notebook from the repository's notebooks/ folder, or pass "
+                            f"path= to load_torch_reference")
+
+
+def load_torch_reference(case, path=None):
+    """One case of the stored PyTorch reference (REFERENCE_FILE) as a dict of arrays.
 
     Keys as in tests/reference/README.md (``weight_ih``, ``xs``, ``h``, ``grad_weight_ih`` ...),
-    plus ``torch_version``, a string. ``path`` is used as given, so a relative path stays relative
-    in every message.
+    plus ``torch_version``, a string. ``path`` defaults to ``find_reference()``; a path given
+    is used as given, so a relative path stays relative in every message.
     """
+    if path is None:
+        path = find_reference()
     try:
         data = np.load(path, allow_pickle=False)
     except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such file; the notebooks expect the repository's tests/reference/ "
-                                f"next to notebooks/ (run them with notebooks/ as the working directory)") from None
+        raise FileNotFoundError(f"{path}: no such file") from None
     with data:
         cases = [str(c) for c in data["cases"]]
         if case not in cases:

@@ -157,34 +157,48 @@ def test_keras_column_rejects_bad_input():
 
 
 def test_load_torch_reference():
-    ref = bridge.load_torch_reference(NPZ, "case3")
+    ref = bridge.load_torch_reference("case3")
     assert bridge.reference_sizes(ref) == (3, 2, 7, 3)
     assert ref["torch_version"].startswith("2.")
     assert ref["weight_ih"].shape == (8, 3) and ref["xs"].shape == (7, 3, 3)
-    assert bridge.reference_sizes(bridge.load_torch_reference(NPZ, "case2")) == (3, 5, 20, None)
+    with np.load(NPZ, allow_pickle=False) as z:
+        np.testing.assert_array_equal(ref["grad_weight_ih"], z["case3/grad_weight_ih"])
+    assert bridge.reference_sizes(bridge.load_torch_reference("case2", NPZ)) == (3, 5, 20, None)
     with pytest.raises(ValueError, match="case9"):
-        bridge.load_torch_reference(NPZ, "case9")
+        bridge.load_torch_reference("case9")
 
 
-def test_the_notebook_path_works_from_notebooks(monkeypatch):
-    monkeypatch.chdir(ROOT / "notebooks")
-    assert bridge.reference_sizes(bridge.load_torch_reference(RELATIVE_NPZ, "case3")) == (3, 2, 7, 3)
-
-
-def test_a_missing_file_is_named_as_given_with_no_path_of_this_machine(tmp_path, monkeypatch):
+def test_the_reference_is_found_from_any_working_directory(tmp_path, monkeypatch):
+    """The browser tests run copies of the notebooks in a folder of their own: the package's checkout finds it."""
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError) as info:
-        bridge.load_torch_reference(RELATIVE_NPZ, "case3")
-    message = str(info.value)
-    assert message.startswith(RELATIVE_NPZ + ": no such file")
-    assert "notebooks/" in message
-    assert str(tmp_path) not in message and os.getcwd() not in message
-    assert not re.search(r"/(tmp|root|home|work|Users)/", message)
+    assert bridge.find_reference() == NPZ
+    assert bridge.reference_sizes(bridge.load_torch_reference("case0")) == (1, 1, 3, None)
+
+
+def test_without_a_checkout_beside_the_package_notebooks_dot_dot_is_used(tmp_path, monkeypatch):
+    """lstm_core installed into site-packages (Binder): the notebook runs in the repository's notebooks/."""
+    monkeypatch.setattr(bridge, "__file__", str(tmp_path / "site-packages" / "lstm_core" / "bridge.py"))
+    monkeypatch.chdir(ROOT / "notebooks")
+    assert bridge.find_reference().resolve() == NPZ
+    assert bridge.reference_sizes(bridge.load_torch_reference("case3", RELATIVE_NPZ)) == (3, 2, 7, 3)
+
+
+def test_nowhere_to_be_found_says_so_with_no_path_of_this_machine(tmp_path, monkeypatch):
+    monkeypatch.setattr(bridge, "__file__", str(tmp_path / "site-packages" / "lstm_core" / "bridge.py"))
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    for call in (lambda: bridge.load_torch_reference("case3"), lambda: bridge.load_torch_reference("case3", RELATIVE_NPZ)):
+        with pytest.raises(FileNotFoundError) as info:
+            call()
+        message = str(info.value)
+        assert message.startswith(("tests/reference/torch_lstm.npz: not found", RELATIVE_NPZ + ": no such file"))
+        assert str(tmp_path) not in message and os.getcwd() not in message
+        assert not re.search(r"/(tmp|root|home|work|Users)/", message), message
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_reference_case_is_reproduced(case):
-    ref = bridge.load_torch_reference(NPZ, case)
+    ref = bridge.load_torch_reference(case, NPZ)
     comparisons = bridge.reproduce_reference(ref)
     assert [c.theirs for c in comparisons] == ["h", "c", "gates_i", "gates_f", "gates_g", "gates_o",
                                                "grad_weight_ih", "grad_weight_hh", "grad_bias_ih",
@@ -196,7 +210,7 @@ def test_every_reference_case_is_reproduced(case):
 
 def test_a_wrong_import_shows_up_in_the_comparison():
     """Only bias_ih (bias_hh forgotten), and f and g swapped: the checks must turn False."""
-    ref = bridge.load_torch_reference(NPZ, "case3")
+    ref = bridge.load_torch_reference("case3", NPZ)
     H = 2
     half = LSTMParams.from_torch(ref["weight_ih"], ref["weight_hh"], ref["bias_ih"])
     assert not any(c.agrees for c in bridge.reproduce_reference(ref, half) if c.theirs in ("h", "c"))
@@ -208,7 +222,7 @@ def test_a_wrong_import_shows_up_in_the_comparison():
 
 
 def test_only_the_sum_of_the_two_biases_matters():
-    ref = bridge.load_torch_reference(NPZ, "case1")
+    ref = bridge.load_torch_reference("case1", NPZ)
     total = ref["bias_ih"] + ref["bias_hh"]
     for b_ih, b_hh in ((total, np.zeros_like(total)), (np.zeros_like(total), total), (total - 7.0, np.full_like(total, 7.0))):
         params = LSTMParams.from_torch(ref["weight_ih"], ref["weight_hh"], b_ih, b_hh)
@@ -255,7 +269,7 @@ def test_importing_bridge_does_not_import_torch():
 @needs_torch
 @pytest.mark.parametrize("case", CASES)
 def test_torch_lstm_forward_reproduces_the_reference(case):
-    ref = bridge.load_torch_reference(NPZ, case)
+    ref = bridge.load_torch_reference(case, NPZ)
     params = LSTMParams.from_torch(ref["weight_ih"], ref["weight_hh"], ref["bias_ih"], ref["bias_hh"])
     h, c_T, y = bridge.torch_lstm_forward(params, ref["xs"], ref["h0"], ref["c0"])
     assert y is None
