@@ -159,7 +159,7 @@ def test_starting_values_and_the_lessons_story():
     rows = dict(zip(ROW_KEYS, cells(e.table.value)))
     assert rows["c"][4] == "survives to the end"  # the LSTM keeps the pulse
     assert rows["rnn_h"][4] == "3 steps"  # the RNN forgets it
-    assert e.play_interval_ms <= 150 and e.play.interval == e.play_interval_ms
+    assert e.play_interval_ms <= 300 and e.play.interval == e.play_interval_ms  # 100 steps in 30 s at most
 
 
 @pytest.mark.parametrize("name", ["T", "t_pulse", "b_f", "b_i", "u"])

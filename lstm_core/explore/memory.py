@@ -93,7 +93,10 @@ class ConveyorBelt(Explorer):
     gates, its c and h, the RNN's h, the two carries); a readout table and the step-t equations."""
 
     steps = MAX_T
-    play_interval_ms = 100
+    # short, so Play crosses 100 steps in 30 s; not shorter, so that a loaded kernel keeps up: a step's
+    # redraw takes ~30 ms on an idle machine but 150-600 ms (keypress to image, in the browser) on a busy
+    # one, and a faster Play queues steps that then flash past unseen (the browser test saw it at 100 and 200)
+    play_interval_ms = 300
 
     def __init__(self, T=DEFAULTS["T"], t_pulse=DEFAULTS["t_pulse"], forget_bias=DEFAULTS["b_f"],
                  input_bias=DEFAULTS["b_i"], recurrent=DEFAULTS["u"]):
@@ -144,17 +147,16 @@ class ConveyorBelt(Explorer):
         # both carries start at 1 at the pulse (the empty product): a dot shows it even when t_pulse = T
         (self.carry_start,) = self.carry.ax.plot([], [], ls="none", marker="o", ms=5, color="black")
         bf.dynamic(self.carry_start)
-        # one legend entry for the half lines, drawn in grey
-        for panel in (self.lstm, self.rnn, self.carry):
-            panel.ax.plot([], [], color="#555555", lw=1, ls="--", label="½ of the peak")
-            panel.ax.plot([], [], ls="none", marker="v", ms=7, color="white", markeredgecolor="black",
-                          label="falls below ½")
+        # the key to the half lines and markers, once, in grey (every panel below uses the same marks)
+        self.lstm.ax.plot([], [], color="#555555", lw=1, ls="--", label="½ of the peak (dashed)")
+        self.lstm.ax.plot([], [], ls="none", marker="v", ms=7, color="white", markeredgecolor="black",
+                          label="falls below ½ here")
         for panel in self.panels:
             panel.legend()
         bf.freeze()
 
         self.table = widgets.HTML()
-        self.equations = widgets.HTMLMath()
+        self.equations = widgets.HTMLMath(layout=widgets.Layout(width="820px"))
 
     def _on_length(self, change):
         """T moved: t_pulse, Play and the step slider may not go past it."""
@@ -205,7 +207,7 @@ class ConveyorBelt(Explorer):
         rows = []
         for key, name in ROWS:
             r = run.readouts[key]
-            rows.append([f"<span style='text-align:left'>{name}</span>", fmt(r.peak), fmt(series[ROW_SERIES[key]][t]),
+            rows.append([f"<div style='text-align:left'>{name}</div>", fmt(r.peak), fmt(series[ROW_SERIES[key]][t]),
                          fmt(r.end), r.survival_text()])
         header = ["", "peak", f"at step t = {t + 1}", f"at the end (t = {run.T})",
                   f"survival after t_pulse = {run.t_pulse}"]
