@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import as_float_array, expect_int
+from .flow import cell_carry
 from .params import LSTMParams
 from .rnn import RNNParams, rnn_forward
 from .sequence import forward
@@ -111,14 +112,21 @@ def carry(trace, t_from):
     (the empty product), the running product of f after it, NaN before it (no path goes back).
     When W_h = 0, as in ``conveyor_lstm``, this is the whole derivative, and
     c_t = carry_t · c_{t_from} for every t >= t_from once nothing more is written.
+
+    It is ``flow.cell_carry`` (∏ f from step 1) divided by its value at ``t_from``. That needs
+    ∏_{s<=t_from} f_s > 0, true unless f stays near 0 for hundreds of steps (f = σ(-2) would
+    need more than 300 to underflow); a ValueError says so if it ever happens.
     """
     f = np.asarray(trace.f)  # (T, H)
     if f.ndim != 2:
         raise ValueError(f"trace: expected one sequence (f of shape (T, H)), got f of shape {f.shape}")
     T, t_from = _pulse_step(f.shape[0], t_from)
+    from_start = cell_carry(trace)  # (T, H): ∏_{s=1..t} f_s
+    base = from_start[t_from - 1]  # (H,)
+    if np.any(base == 0.0):
+        raise ValueError(f"t_from: ∏ f up to step {t_from} underflowed to 0; the carry from there is not defined")
     out = np.full(f.shape, np.nan)  # (T, H)
-    out[t_from - 1] = 1.0
-    out[t_from:] = np.cumprod(f[t_from:], axis=0)
+    out[t_from - 1 :] = from_start[t_from - 1 :] / base
     return out
 
 

@@ -78,7 +78,8 @@ def test_carry_on_a_hand_made_forget_gate():
 
     got = M.carry(FakeTrace(), 2)[:, 0]
     assert np.isnan(got[0])
-    assert got[1:].tolist() == [1.0, 0.8, 0.8 * 0.25]
+    assert got[1] == 1.0
+    assert got[2:] == pytest.approx([0.8, 0.8 * 0.25], rel=1e-15)
 
 
 def test_carry_equals_backprop_of_the_last_cell_state():
@@ -224,3 +225,27 @@ def test_rnn_factors_by_hand():
     h = run.rnn.h[:, 0]
     assert M.rnn_factors(run.rnn_params, run.rnn) == pytest.approx([0.8 * (1 - v * v) for v in h], rel=1e-14)
     assert run.series["rnn_factor"] == pytest.approx([0.8 * (1 - v * v) for v in h], rel=1e-14)
+
+
+def test_carry_from_step_one_is_flows_cell_carry():
+    from lstm_core.flow import cell_carry
+
+    # cell_carry counts from c_0 (∏ f_1..f_t), the carry from step 1 leaves f_1 out
+    run = M.conveyor_run(T=30, t_pulse=1, forget_bias=1.5)
+    assert M.carry(run.lstm, 1) * sig(1.5) == pytest.approx(cell_carry(run.lstm), rel=1e-13)
+
+
+def test_carry_at_the_extremes_of_the_lesson():
+    # b_f = -2 (f = 0.12) and the pulse at step 100: ∏ f up to the pulse is 1e-92, still far from 0
+    run = M.conveyor_run(T=100, t_pulse=100, forget_bias=-2.0)
+    assert run.lstm_carry[-1] == 1.0
+    run = M.conveyor_run(T=100, t_pulse=50, forget_bias=-2.0)
+    assert run.lstm_carry[-1] == pytest.approx(sig(-2.0) ** 50, rel=1e-12)
+
+
+def test_carry_that_underflowed_is_a_clear_error():
+    class FakeTrace:
+        f = np.array([[0.0], [0.5], [0.5]])
+
+    with pytest.raises(ValueError, match="underflowed"):
+        M.carry(FakeTrace(), 2)
