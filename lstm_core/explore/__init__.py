@@ -54,6 +54,14 @@ def cell_carry(b_f=1.0):
     return CellCarry(b_f)
 
 
+def train_to_count(lr=0.03, hidden_size=2, steps=800):
+    """Lesson 06: a Train button runs Adam on the counting task; live log-scale loss, activations before and after."""
+    # (not named ``training``: importing the .training module would rebind that name to the module)
+    from .training import TrainingExplorer
+
+    return TrainingExplorer(lr=lr, hidden_size=hidden_size, steps=steps)
+
+
 def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
     # (the module is not named quiz.py: importing it would rebind this package's name ``quiz``)
