@@ -20,10 +20,13 @@ y_t = W_y h_t + b_y             ->  see ``readout_backward``
 
 import numpy as np
 
-from .cell import split
+from .cell import slopes, split
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 from .params import LSTMParams
+
+# Numbers per chunk of gate slopes in ``backward`` (64 KB): all steps at once when they are small
+SLOPE_CHUNK = 2**13
 
 
 def backward(params, trace, dh, dc_last=None, return_dc=False):
@@ -42,31 +45,42 @@ def backward(params, trace, dh, dc_last=None, return_dc=False):
     dh = expect_shape("dh", as_float_array("dh", dh), shown).reshape(T, B, H)  # (T, B, H)
     dc_next = np.zeros((B, H))  # dL/dc_t flowing back from step t + 1
     if dc_last is not None:
-        dc_next = dc_next + expect_shape("dc_last", as_float_array("dc_last", dc_last), shown[1:]).reshape(B, H)
+        dc_next += expect_shape("dc_last", as_float_array("dc_last", dc_last), shown[1:]).reshape(B, H)
     dh_next = np.zeros((B, H))  # dL/dh_t flowing back from step t + 1
+
+    gate = split(trace.a, H)  # i, f, g, o of every step, each (T, B, H)
     dz = np.empty_like(trace.a)  # (T, B, 4H)
-    dc_all = np.empty((T, B, H)) if return_dc else None
-    for t in reversed(range(T)):
-        a = split(trace.a[t], H)  # i, f, g, o at step t, each (B, H)
-        dzt = split(dz[t], H)
-        c_prev = trace.c_all[t - 1] if t > 0 else trace.c0  # (B, H)
-        dh_t = dh[t] + dh_next
-        # h_t = o_t tanh(c_t)
-        np.multiply(dh_t, trace.tanh_c[t], out=dzt["o"])  # do_t, made dz_o below
-        dc = dc_next + dh_t * a["o"] * (1.0 - trace.tanh_c[t] ** 2)
-        if return_dc:
-            dc_all[t] = dc
-        # c_t = f_t c_{t-1} + i_t g_t
-        np.multiply(dc, a["g"], out=dzt["i"])  # di_t
-        np.multiply(dc, c_prev, out=dzt["f"])  # df_t
-        np.multiply(dc, a["i"], out=dzt["g"])  # dg_t
-        dc_next = dc * a["f"]
-        # gates = σ(z) or tanh(z): multiply by the local slope of each
-        for k in ("i", "f", "o"):
-            dzt[k] *= a[k] * (1.0 - a[k])
-        dzt["g"] *= 1.0 - a["g"] ** 2
-        # z_t = W_x x_t + W_h h_{t-1} + b
-        dh_next = dz[t] @ params.W_h  # (B, H)
+    dgate = split(dz, H)  # di, df, dg, do of every step, made dz_i, dz_f, dz_g, dz_o in place
+    dc_all = np.empty((T, B, H))  # dL/dc_t of every step (returned with return_dc=True)
+    dh_t = np.empty((B, H))  # scratch, reused by every step
+    c_prev = np.concatenate([trace.c0[None], trace.c_all[:-1]])  # c_{t-1} of every step, (T, B, H)
+    per_step = (dh, trace.tanh_c, c_prev, dc_all, dz, gate["i"], gate["f"], gate["g"], gate["o"],
+                dgate["i"], dgate["f"], dgate["g"], dgate["o"])
+    # The local slopes need only the forward's values, not dc: they are computed for a chunk of
+    # steps at once, in few numpy calls, and the chunk is small enough to stay in the CPU cache.
+    chunk = max(1, SLOPE_CHUNK // (B * 4 * H))  # steps per chunk
+    for stop in range(T, 0, -chunk):
+        steps = slice(max(0, stop - chunk), stop)  # walked backwards, like the steps inside
+        slope = slopes(trace.a[steps], H)  # σ' or tanh' of every gate, (chunk, B, 4H)
+        tanh_slope = 1.0 - trace.tanh_c[steps] ** 2  # tanh'(c_t), (chunk, B, H)
+        # step t's views, t walking down: (B, H) each, but dz_t and its slope (B, 4H)
+        for (dh_loss, tanh_c, c_prev_t, dc, dz_t, i, f, g, o, di, df, dg, do, slope_t, tanh_slope_t) in zip(
+                *(arr[steps][::-1] for arr in per_step), slope[::-1], tanh_slope[::-1]):
+            np.add(dh_loss, dh_next, out=dh_t)  # dh_t: from the loss at t and from step t + 1
+            # h_t = o_t tanh(c_t)
+            np.multiply(dh_t, tanh_c, out=do)  # do_t
+            np.multiply(dh_t, o, out=dc)  # dc_t = dh_t o_t (1 - tanh²(c_t))
+            dc *= tanh_slope_t
+            dc += dc_next  #        + dc_{t+1} f_{t+1}
+            # c_t = f_t c_{t-1} + i_t g_t
+            np.multiply(dc, g, out=di)  # di_t
+            np.multiply(dc, c_prev_t, out=df)  # df_t
+            np.multiply(dc, i, out=dg)  # dg_t
+            np.multiply(dc, f, out=dc_next)  # dL/dc_{t-1} through c_t
+            # gates = σ(z) or tanh(z): multiply by the local slope of each, all four blocks at once
+            dz_t *= slope_t  # (B, 4H)
+            # z_t = W_x x_t + W_h h_{t-1} + b
+            np.dot(dz_t, params.W_h, out=dh_next)  # dh_{t-1} = dz_t W_h, (B, H)
 
     # The weight gradients for all steps at once: sums over (t, batch) as one GEMM each.
     h_prev = np.concatenate([trace.h0[None], trace.h_all[:-1]])  # (T, B, H)

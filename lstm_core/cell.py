@@ -25,30 +25,63 @@ from .gates import GATES
 
 
 def sigmoid(z, out=None):
-    """σ(z) = 1 / (1 + e^(-z)), without overflow.
+    """σ(z) = 1 / (1 + e^(-z)), the seeds' formula operation for operation, at every z.
 
-    With e = exp(-|z|): σ = 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0. exp never
-    sees a positive argument, so no warning escapes at ±1000, and the limits are exactly
-    0 and 1. For z >= 0 it is the seeds' own formula, operation for operation, which keeps
-    their printed digits (the tanh form ½(1 + tanh(z/2)) is one pass cheaper but moves the
-    vector seed's prediction by one unit in the last place).
+    For z < -709, e^(-z) overflows to inf and σ = 1 / inf = 0 exactly; that overflow is the
+    right answer, so it is silenced (no warning at ±1000), and the limits are exactly 0 and 1.
+    The seeds' digits need this exact formula for z >= 0 (the tanh form ½(1 + tanh(z/2)) is
+    one pass cheaper but moves the vector seed's prediction by one unit in the last place).
     """
     z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    numerator = np.where(z >= 0, 1.0, e)
-    e += 1.0
-    return np.divide(numerator, e, out=out)
+    with np.errstate(over="ignore", under="ignore"):
+        if out is None:
+            return 1.0 / (1.0 + np.exp(-z))
+        np.copyto(out, z)
+        return sigmoid_inplace(out)
 
 
-def activate(z, H):
-    """Squash stacked pre-activations in place: σ on the i, f, o blocks, tanh on g."""
+def sigmoid_inplace(z):
+    """z <- σ(z) = 1 / (1 + e^(-z)) in four in-place passes, no temporaries (the hot loop's form).
+
+    The same operations as ``sigmoid``; call it inside ``np.errstate(over="ignore")``, since
+    e^(-z) = inf for z < -709 is expected there (and gives σ = 0 exactly).
+    """
+    np.negative(z, out=z)  # -z
+    np.exp(z, out=z)  # e^(-z)
+    z += 1.0  # 1 + e^(-z)
+    return np.reciprocal(z, out=z)  # 1 / (1 + e^(-z)), correctly rounded like 1.0 / x
+
+
+def activate(z, H, scratch=None):
+    """Squash stacked pre-activations in place: σ on the i, f, o blocks, tanh on g.
+
+    σ runs over all four blocks in one go (four passes instead of eight for the two separate
+    i|f and o slices); z_g is kept aside first (in ``scratch``, (..., H), if given) and its tanh
+    written over the g block afterwards. Call inside ``np.errstate(over="ignore")`` (see
+    ``sigmoid_inplace``).
+    """
     gi = GATES.index("g")
     g = z[..., gi * H : (gi + 1) * H]
-    np.tanh(g, out=g)
-    # i and f are contiguous in front of g, o sits behind it
-    sigmoid(z[..., : gi * H], out=z[..., : gi * H])
-    sigmoid(z[..., (gi + 1) * H :], out=z[..., (gi + 1) * H :])
+    z_g = np.empty_like(g) if scratch is None else scratch  # (..., H)
+    np.copyto(z_g, g)
+    sigmoid_inplace(z)
+    np.tanh(z_g, out=g)
     return z
+
+
+def slopes(a, H):
+    """The local slope dgate/dz of every gate, from the activations ``a`` (..., 4H) alone.
+
+    σ' = σ (1 - σ) on the i, f, o blocks and tanh' = 1 - g² on the g block, stacked like ``a``;
+    BPTT multiplies d(gate) by it to get dz. (The same operations as ``a * (1 - a)`` and
+    ``1 - g ** 2``, so the numbers are identical bit for bit.)
+    """
+    out = 1.0 - a  # (..., 4H)
+    out *= a  # σ (1 - σ), right for i, f, o
+    g_slope = split(out, H)["g"]
+    np.square(split(a, H)["g"], out=g_slope)
+    np.subtract(1.0, g_slope, out=g_slope)  # 1 - g²
+    return out
 
 
 def split(a, H):
@@ -77,7 +110,8 @@ def step(params, x, h=None, c=None):
     z = x @ params.W_x.T  # (B, 4H)
     z += h @ params.W_h.T
     z += params.b
-    gates = split(activate(z, H), H)  # views into z
+    with np.errstate(over="ignore"):  # σ's e^(-z) = inf for z < -709 gives σ = 0 exactly
+        gates = split(activate(z, H), H)  # views into z
     c_new = gates["f"] * c + gates["i"] * gates["g"]  # (B, H)
     h_new = gates["o"] * np.tanh(c_new)  # (B, H)
     return h_new, c_new, {**{k: v.copy() for k, v in gates.items()}, "c": c_new, "h": h_new}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cell import activate, split
+from .cell import sigmoid_inplace, split
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 
@@ -135,23 +135,33 @@ def forward(params, xs, h0=None, c0=None):
 
     # The input half of every pre-activation in one GEMM; the loop adds W_h h_{t-1}, then b,
     # the seeds' order of additions, so that their printed digits come out exactly.
-    a = xs @ params.W_x.T  # (T, B, 4H)
+    a = xs @ params.W_x.T  # (T, B, 4H), becomes [i | f | g | o] step by step
     c = np.empty((T, B, H))
     h = np.empty((T, B, H))
     tanh_c = np.empty((T, B, H))
     W_hT = params.W_h.T  # (H, 4H)
-    gi = GATES.index("g")
+    gate = split(a, H)  # every step's gate blocks, each (T, B, H)
+    # Scratch buffers, reused by every step: no temporaries inside the loop
+    Wh_h = np.empty((B, 4 * H))  # W_h h_{t-1}
+    z_g = np.empty((B, H))  # z_g, kept aside while σ runs over the whole row
+    i_g = np.empty((B, H))  # i_t * g_t
     h_prev, c_prev = h0, c0
-    for t in range(T):
-        a[t] += h_prev @ W_hT
-        a[t] += params.b
-        activate(a[t], H)
-        gate = split(a[t], H)
-        np.multiply(gate["f"], c_prev, out=c[t])
-        c[t] += gate["i"] * a[t, :, gi * H : (gi + 1) * H]
-        np.tanh(c[t], out=tanh_c[t])
-        np.multiply(gate["o"], tanh_c[t], out=h[t])
-        h_prev, c_prev = h[t], c[t]
+    # step t's views: z (B, 4H), which holds W_x x_t, then i, f, g, o, c_t, tanh(c_t), h_t (B, H)
+    steps = zip(a, gate["i"], gate["f"], gate["g"], gate["o"], c, tanh_c, h)
+    with np.errstate(over="ignore"):  # σ's e^(-z) = inf for z < -709 gives σ = 0 exactly
+        for z, i, f, g, o, c_t, tanh_c_t, h_t in steps:
+            z += np.dot(h_prev, W_hT, out=Wh_h)  # z = W_x x_t + W_h h_{t-1}
+            z += params.b  #     + b
+            # σ over all four blocks in one go (fewer numpy calls than the i|f and o slices
+            # apart; the g block's σ is wasted work, cheaper than the calls it saves)
+            np.copyto(z_g, g)
+            sigmoid_inplace(z)  # i, f, o = σ(z_i), σ(z_f), σ(z_o)
+            np.tanh(z_g, out=g)  # g = tanh(z_g)
+            np.multiply(f, c_prev, out=c_t)  # c_t = f_t * c_{t-1}
+            c_t += np.multiply(i, g, out=i_g)  #       + i_t * g_t
+            np.tanh(c_t, out=tanh_c_t)
+            np.multiply(o, tanh_c_t, out=h_t)  # h_t = o_t * tanh(c_t)
+            h_prev, c_prev = h_t, c_t
 
     y = None
     if params.has_readout:
