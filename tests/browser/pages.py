@@ -307,8 +307,12 @@ class ExplorerOnPage:
 def screenshot_element(page, locator, path, width: int, tall: int = 2600) -> None:
     """A picture of a whole explorer: the viewport is made tall (same width) for the shot."""
     size = page.viewport_size
-    # scrolled back to its left edge (typing into a readout far right scrolls the output area)
-    locator.evaluate("e => { for (let a = e.parentElement; a; a = a.parentElement) a.scrollLeft = 0; }")
+    # scrolled back to its left edge (typing into a readout far right scrolls the output area,
+    # or a box inside the explorer)
+    locator.evaluate("""e => {
+        for (let a = e; a; a = a.parentElement) a.scrollLeft = 0;
+        e.querySelectorAll('*').forEach(d => { if (d.scrollLeft) d.scrollLeft = 0; });
+    }""")
     page.set_viewport_size({"width": width, "height": tall})
     try:
         time.sleep(0.3)  # let the layout follow the new size

@@ -27,7 +27,7 @@ from .servers import NOTEBOOK_DIR, start_jupyterlab, stop_jupyterlab
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-LATENCY_MOVES = 12
+LATENCY_MOVES = 10
 KERNEL_TIMEOUT_MS = 120_000
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on the shown tab
@@ -115,6 +115,8 @@ def notebook(request, lab, context, screenshot_dir) -> NotebookRun:
         yield run
     finally:
         page.close()
+        for kernel in lab.api("GET", "api/kernels") or []:  # one notebook's kernel at a time
+            lab.api("DELETE", f"api/kernels/{kernel['id']}")
 
 
 def test_run_all_cells_shows_no_error_and_every_explorer(notebook, screenshot_dir):
