@@ -128,7 +128,8 @@ class TrainingExplorer(Explorer):
         ax.set_yscale("log")
         ax.set_ylim(*LOSS_LIMITS)
         ax.set_xlim(0, STEPS_RANGE[1])
-        ax.set_yticks([1e-6, 1e-4, 1e-2, 1e0, 1e2])
+        # plain labels: log axes otherwise label with mathtext, slow to lay out on the first draw
+        ax.set_yticks([1e-6, 1e-4, 1e-2, 1e0, 1e2], ["10⁻⁶", "10⁻⁴", "10⁻²", "1", "10²"])
         ax.minorticks_off()
         ax.tick_params(labelsize=8)
         ax.set_xlabel("Adam step", fontsize=9, labelpad=1)
@@ -291,7 +292,10 @@ class TrainingExplorer(Explorer):
         y = np.clip(np.asarray(losses, dtype=np.float64), lo, hi)
         x = np.arange(len(y))
         self.loss_line.set_data(x, y)
-        self.loss_end.set_data(x[-1:], y[-1:])
+        if len(y):
+            self.loss_end.set_data(x[-1:], y[-1:])
+        else:  # before a run: the start loss at step 0
+            self.loss_end.set_data([0], [np.clip(self.start_loss, lo, hi)])
         self.end_of_run.set_xdata([self.controls["steps"].value] * 2)
         prev = self.previous[0] if self.previous is not None else []
         self.prev_line.set_data(np.arange(len(prev)), np.clip(np.asarray(prev, dtype=np.float64), lo, hi))
