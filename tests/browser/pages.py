@@ -92,6 +92,22 @@ window.__lstm = {
       const r = s.getBoundingClientRect();
       if (r.right > right + 1)
         notes.push(`slider "${name}" reaches x=${Math.round(r.right)}, past the visible edge x=${Math.round(right)}`);
+      // its value must be readable: the readout is there and nothing covers it
+      const readout = s.querySelector('.widget-readout');
+      const rr = readout ? readout.getBoundingClientRect() : null;
+      if (!rr || rr.width < 2 || getComputedStyle(readout).display === 'none') {
+        notes.push(`slider "${name}" shows no readout of its value`);
+      } else {
+        // a box between the slider and the explorer's root that is narrower than the slider
+        // clips it (ipywidgets boxes scroll sideways): the value is out of sight
+        for (let a = s.parentElement; a && a !== root.parentElement; a = a.parentElement) {
+          const box = a.getBoundingClientRect();
+          if (getComputedStyle(a).overflowX !== 'visible' && rr.right > box.left + a.clientWidth + 1) {
+            notes.push(`slider "${name}": its readout lies outside the ${Math.round(a.clientWidth)}px box that holds the ${Math.round(r.width)}px slider (the value is scrolled out of sight)`);
+            break;
+          }
+        }
+      }
     });
     const img = this.plot(i);
     if (img) {
