@@ -100,6 +100,8 @@ def backward(params, trace, dh, dc_last=None, return_dc=False):
 
 def readout_backward(params, trace, dy):
     """Through ``y_t = W_y h_t + b_y``: ``(dW_y, db_y, dh)`` from ``dy`` = dL/dy_t (the shape of ``trace.y``)."""
+    if not params.has_readout:
+        raise ValueError("readout_backward: these params have no readout (W_y, b_y); give W_y when building them")
     T, B, H = trace.h_all.shape
     O = params.output_size
     shown = (T, B, O) if trace.batched else (T, O)

@@ -53,6 +53,8 @@ class LSTMParams:
         self.W_h = as_float_array("W_h", self.W_h)
         if self.W_h.ndim != 2 or self.W_h.shape[0] != 4 * self.W_h.shape[1]:
             raise ValueError(f"W_h: expected shape (4H, H), got {tuple(self.W_h.shape)}")
+        if self.W_h.shape[1] == 0:
+            raise ValueError("W_h: expected at least one hidden unit (H >= 1), got shape (0, 0)")
         H = self.W_h.shape[1]
         self.W_x = expect_shape("W_x", as_float_array("W_x", self.W_x), (4 * H, None))
         if self.W_x.shape[1] == 0:

@@ -314,3 +314,17 @@ def test_float32_and_int_arrays_are_upcast():
     assert p32.W_x.dtype == p32.W_h.dtype == p32.b.dtype == np.float64
     trace = forward(p32, np.arange(3, dtype=np.int32))
     assert trace.h.dtype == np.float64
+
+
+def test_readout_backward_without_a_readout_says_so():
+    from lstm_core.bptt import readout_backward
+
+    params = LSTMParams.random(1, 2, seed=3)
+    trace = forward(params, [1.0, 2.0])
+    with pytest.raises(ValueError, match="no readout"):
+        readout_backward(params, trace, np.zeros((2, 1)))
+
+
+def test_hidden_size_zero_is_rejected():
+    with pytest.raises(ValueError, match=r"W_h: expected at least one hidden unit \(H >= 1\)"):
+        LSTMParams(W_x=np.zeros((0, 1)), W_h=np.zeros((0, 0)), b=np.zeros(0))
