@@ -291,7 +291,6 @@ def test_every_slider_min_max_random(e, n, name):
         assert required >= 4, f"{name}: only {required} of 5 moves changed what the picture shows"
 
 
-@pytest.mark.xfail(strict=True, reason="the figure draws no y: W_y only changes the prediction text under it")
 def test_readout_slider_changes_picture(e):
     before = e.image.value
     assert move(e, "W_y", -7.5)

@@ -294,7 +294,6 @@ def test_every_slider_min_max_random(shared, n, name):
         assert np.all(np.isfinite(trace.h))
 
 
-@pytest.mark.xfail(strict=True, reason="the figure draws no y: W_y and b_y only change the prediction text")
 def test_readout_sliders_change_picture(e):
     before = e.image.value
     assert move(e, "b_y", -2.5)

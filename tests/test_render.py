@@ -218,10 +218,6 @@ def centroid_offsets(ha, va):
     return np.array(offsets)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "glyphs.GlyphFont.mask places each glyph bitmap at int(round(pen + left)), but FreeType's bitmap "
-    "starts at floor(left) (left = the glyph's fractional ink offset): text lands about 0.7 px (up to "
-    "1.5 px) right of matplotlib's on average; int(round(pen)) + int(np.floor(left)) makes it unbiased"))
 def test_blit_text_is_not_biased_horizontally():
     # Snapping to whole pixels errs by up to 1/2 px either way, evenly: on average over many subpixel
     # positions an unbiased placement is off by about 0 (measured with the fix: 0.03 px).
@@ -229,10 +225,6 @@ def test_blit_text_is_not_biased_horizontally():
     assert abs(offsets[:, 1].mean()) <= 0.25
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "glyphs.blit_text aligns va='top'/'center' with the line box of 'lp' (ascent 10 px at 10.5 pt), but "
-    "matplotlib 3.11's Text layout uses max(the string's own ascent, the font's OS/2 sTypoAscender): "
-    "top-aligned numbers land about 1 px lower than matplotlib draws them"))
 def test_blit_text_is_not_biased_vertically_for_top_alignment():
     offsets = centroid_offsets("left", "top")
     assert abs(offsets[:, 0].mean()) <= 0.25

@@ -26,8 +26,14 @@ class GlyphFont:
         self.font.set_size(size, dpi)
         self.glyphs = {}
         self.masks = {}
-        ascent, descent = self._measure("lp")
-        self.line_ascent, self.line_descent = ascent, descent  # the line box matplotlib aligns with
+        # matplotlib 3.11 aligns a line with max(its own ink, the font's typographic ascender/descender)
+        os2 = self.font.get_sfnt_table("OS/2")
+        if os2:
+            px_per_unit = size * dpi / 72.0 / self.font.units_per_EM
+            ascent, descent = os2["sTypoAscender"] * px_per_unit, -os2["sTypoDescender"] * px_per_unit
+        else:
+            ascent, descent = self._measure("lp")
+        self.line_ascent, self.line_descent = ascent, descent
 
     def _measure(self, text):
         self.font.set_text(text, 0.0, flags=get_hinting_flag())
@@ -52,10 +58,13 @@ class GlyphFont:
         if text not in self.masks:
             # the pen positions FreeType lays out (hinted advances and kerning), without rasterising
             pens = self.font.set_text(text, 0.0, flags=get_hinting_flag())[:, 0] / 64.0  # (len(text),)
+            ink_descent = self.font.get_descent() / 64.0
+            ink_ascent = self.font.get_width_height()[1] / 64.0 - ink_descent
             parts = []
             for ch, pen in zip(text, pens):
                 alpha, left, top, _ = self.glyph(ch)
-                parts.append((alpha, int(round(pen + left)), top))
+                # FreeType's bitmap starts at floor(left) from the pen; rounding the sum would bias right
+                parts.append((alpha, int(round(pen)) + int(np.floor(left)), top))
             pen = float(pens[-1]) + self.glyph(text[-1])[3]
             top = max([p[2] for p in parts] + [0.0])
             bottom = max([p[0].shape[0] - p[2] for p in parts] + [0.0])
@@ -67,7 +76,7 @@ class GlyphFont:
                 mask[r : r + alpha.shape[0], c : c + alpha.shape[1]] += alpha[: h - r]
             if len(self.masks) > 4096:  # numbers change with every slider move: keep the cache bounded
                 self.masks.clear()
-            self.masks[text] = (np.minimum(mask, 1.0)[:, :, None], top, pen)
+            self.masks[text] = (np.minimum(mask, 1.0)[:, :, None], top, pen, ink_ascent, ink_descent)
         return self.masks[text]
 
     def width(self, text):
@@ -108,7 +117,9 @@ def blit_text(buffer, text_artist, dpi, where=None):
     font, x, y = where or anchor(text_artist, dpi)
     width = font.width(s)
     x -= {"left": 0.0, "center": width / 2, "right": width}[text_artist.get_horizontalalignment()]
-    ascent, descent = font.line_ascent, font.line_descent
+    mask, top, _, ink_ascent, ink_descent = font.mask(s)
+    ascent = max(font.line_ascent, ink_ascent)
+    descent = max(font.line_descent, ink_descent)
     va = text_artist.get_verticalalignment()
     baseline = {
         "baseline": y,
@@ -120,7 +131,6 @@ def blit_text(buffer, text_artist, dpi, where=None):
     rows, cols = buffer.shape[:2]
     colour = np.array(to_rgba(text_artist.get_color())[:3], dtype=np.float32) * 255  # (3,)
     opacity = 1.0 if text_artist.get_alpha() is None else text_artist.get_alpha()
-    mask, top, _ = font.mask(s)
     h, w = mask.shape[:2]
     r0 = int(round(rows - (baseline + top))) + 1  # display y counts up from the bottom; +1 as Agg does
     c0 = int(round(x))

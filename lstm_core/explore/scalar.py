@@ -64,6 +64,9 @@ class ScalarWalkthrough(Explorer):
                                     T, (-0.05, 1.05), title="gates (σ): how open, per step", xlabel=False)
         self.state_lines = TimeLines(self.figure, (0.6, 0.12, 0.26, 0.33), ["g", "c", "h"], T, (-c_max, c_max),
                                      title="candidate, cell state, hidden state")
+        # y feeds nothing back into the cell, but the learner moving W_y should see the picture answer
+        self.figure.fig.text(0.875, 0.2, "prediction\ny = W_y · h_T", fontsize=8, va="bottom")
+        self.y_text = self.figure.dynamic(self.figure.fig.text(0.875, 0.17, "", fontsize=9, va="top"))
         self.figure.freeze()
         self.equations = widgets.HTMLMath()
         self.table = widgets.HTML()
@@ -80,6 +83,7 @@ class ScalarWalkthrough(Explorer):
         series = {k: getattr(trace, k)[:, 0] for k in QUANTITIES}
         self.gate_lines.update(series, t)
         self.state_lines.update(series, t)
+        self.y_text.set_text(f"y = {trace.prediction[0]:.4f}")
         self.image.value = self.figure.png()
         self.equations.value = equations_html(step_terms(self.params, trace, t))
         rows = [

@@ -86,10 +86,12 @@ class VectorWalkthrough(Explorer):
             for n, k in enumerate(GATES)
         }
         rows = [f"{k}[{u}]" for k in QUANTITIES for u in range(1, H + 1)]
-        self.activation_map = Heatmap(self.figure, (0.06, 0.07, 0.36, 0.56), (len(rows), T), -1.0, 1.0,
+        self.activation_map = Heatmap(self.figure, (0.06, 0.1, 0.36, 0.53), (len(rows), T), -1.0, 1.0,
                                       row_labels=rows, col_labels=[f"t={t}" for t in range(1, T + 1)],
                                       title="activations (colour clipped to ±1; c may exceed)", fmt="{:.4f}")
         self.diagram = CellDiagram(self.figure, rect=(0.45, 0.0, 0.55, 0.66))
+        # y feeds nothing back into the cell, but moving W_y or b_y should show in the picture
+        self.y_text = self.figure.dynamic(self.figure.fig.text(0.24, 0.012, "", fontsize=9, ha="center", va="bottom"))
         self.figure.freeze()
         self.equations = widgets.HTMLMath()
         self.details = widgets.HTML()
@@ -107,6 +109,7 @@ class VectorWalkthrough(Explorer):
             heatmap.update(np.hstack([W_x, W_h, b[:, None]]))  # (H, D + H + 1)
         activations = np.vstack([getattr(trace, k).T for k in QUANTITIES])  # (6H, T)
         self.activation_map.update(activations)
+        self.y_text.set_text(f"prediction y = W_y h_{trace.T} + b_y = {trace.prediction[0]:.4f}")
         terms = step_terms(self.params, trace, t, unit=unit)
         self.diagram.update(terms)
         self.image.value = self.figure.png()
