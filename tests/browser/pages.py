@@ -8,6 +8,7 @@ ipywidgets 8's DOM (``.widget-slider`` with a ``.widget-label``, a noUiSlider
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import time
@@ -42,6 +43,7 @@ window.__lstm = {
         readout: readout ? readout.textContent.trim() : '',
         min: handle ? parseFloat(handle.getAttribute('aria-valuemin')) : null,
         max: handle ? parseFloat(handle.getAttribute('aria-valuemax')) : null,
+        now: handle ? parseFloat(handle.getAttribute('aria-valuenow')) : null,
         shown: s.offsetParent !== null && !!box && box.width > 0,
         handleX: box ? box.x + box.width / 2 : null,
         labelClipped: label ? label.scrollWidth > label.clientWidth + 1 : false,
@@ -170,6 +172,7 @@ class Slider:
     readout: str
     min: float
     max: float
+    now: float  # the handle's position: the value, or its log10 on a FloatLogSlider
     shown: bool
     handleX: float
     labelClipped: bool
@@ -178,6 +181,16 @@ class Slider:
     @property
     def value(self) -> float:
         return float(self.readout.replace("−", "-"))
+
+    @property
+    def log(self) -> bool:
+        """A FloatLogSlider (base 10): min, max and the handle are exponents, the readout is 10**now."""
+        v = self.value
+        return abs(v - self.now) > 1e-9 and v > 0 and abs(math.log10(v) - self.now) < 1e-2
+
+    @property
+    def position(self) -> float:
+        return self.now if self.log else self.value
 
 
 @dataclass

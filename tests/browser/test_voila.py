@@ -72,7 +72,7 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
         factory, args = calls[0] if calls else (None, "")
         slider = next(s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout)
         before = ex.plot_digest()
-        key = "ArrowLeft" if slider.value > (slider.min + slider.max) / 2 else "ArrowRight"
+        key = "ArrowLeft" if slider.position > (slider.min + slider.max) / 2 else "ArrowRight"
         ex.after(lambda: ex.press(slider, key, times=3))
         moved = ex.values()[slider.label]
         assert abs(moved - slider.value) > 1e-9, f"{slider.label} did not move ({slider.readout})"
