@@ -99,6 +99,12 @@ H_LINE = re.compile(r"^h_\{(\d+)\} = o \\cdot \\tanh\(c_\{(\d+)\}\) = (\S+) \\cd
                     r" = (\S+)$")
 
 
+def split_signed(inside):
+    """``a - b·c + d`` -> ``["a", "-b·c", "d"]``: the sign written between terms goes back onto the weight."""
+    parts = re.split(r" ([+-]) ", inside)
+    return [parts[0]] + [("-" if op == "-" else "") + term for op, term in zip(parts[1::2], parts[2::2])]
+
+
 def equation_lines(html):
     return re.findall(r"\$(.+?)\$", html)
 
@@ -126,7 +132,8 @@ def check_equations(html, values, trace, t):
         sym, step, act, inside, act2, z_text, value_text, name = m.groups()
         assert (sym, int(step), name) == (k, t + 1, NAMES[k])
         assert act == act2 == ("tanh" if k == "g" else "sigma")
-        terms = inside.split(" + ")
+        assert "+ -" not in inside, inside  # a negative weight reads as a minus
+        terms = split_signed(inside)
         assert len(terms) == 3, inside
         (wx, xv), (wh, hv) = (p.split(" \\cdot ") for p in terms[:2])
         num_close(wx, values[f"W_x{k}"], f"W_x{k}")

@@ -106,6 +106,12 @@ H_LINE = re.compile(r"^h_\{(\d+)\}\^\{\[(\d+)\]\} = o \\cdot \\tanh\(c_\{(\d+)\}
                     r" (\S+) \\cdot (\S+) = (\S+)$")
 
 
+def split_signed(inside):
+    """``a - b·c + d`` -> ``["a", "-b·c", "d"]``: the sign written between terms goes back onto the weight."""
+    parts = re.split(r" ([+-]) ", inside)
+    return [parts[0]] + [("-" if op == "-" else "") + term for op, term in zip(parts[1::2], parts[2::2])]
+
+
 def equation_lines(html_text):
     return re.findall(r"\$(.+?)\$", html_text)
 
@@ -129,7 +135,8 @@ def check_equations(html_text, v, trace, t, unit):
         sym, step, shown_unit, act, inside, act2, z_text, value_text, name = m.groups()
         assert (sym, int(step), int(shown_unit), name) == (k, t + 1, u, NAMES[k])
         assert act == act2 == ("tanh" if k == "g" else "sigma")
-        terms = inside.split(" + ")
+        assert "+ -" not in inside, inside  # a negative weight reads as a minus
+        terms = split_signed(inside)
         assert len(terms) == 4, inside  # w_x x, two w_h h, b
         products = [p.split(" \\cdot ") for p in terms[:3]]
         weights = [v[f"W_x{k}[{u},1]"], v[f"W_h{k}[{u},1]"], v[f"W_h{k}[{u},2]"]]

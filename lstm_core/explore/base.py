@@ -10,12 +10,23 @@ import ipywidgets as widgets
 SLIDER_LAYOUT = dict(width="300px")
 SLIDER_STYLE = {"description_width": "56px"}
 
+# One style block per explorer. Rows of controls wrap instead of squeezing their columns (a squeezed
+# column hides the slider readouts), and the picture scales down to the notebook's width.
+EXPLORER_CSS = """<style>
+.lstm-explorer .widget-hbox { flex-wrap: wrap; column-gap: 12px; }
+.lstm-explorer .widget-hbox > .widget-vbox,
+.lstm-explorer .widget-slider,
+.lstm-explorer .widget-button { flex-shrink: 0; }
+.lstm-explorer .lstm-plot { max-width: 100%; height: auto; }
+</style>"""
 
-def slider(description, value, lo, hi, step=0.01, fmt=".2f"):
+
+def slider(description, value, lo, hi, step=0.01, fmt=".2f", label_width=None):
     """A float slider whose readout can be typed into, labelled with a math symbol."""
+    style = SLIDER_STYLE if label_width is None else {"description_width": label_width}
     return widgets.FloatSlider(
         value=value, min=lo, max=hi, step=step, description=description,
-        readout_format=fmt, continuous_update=True, layout=widgets.Layout(**SLIDER_LAYOUT), style=SLIDER_STYLE,
+        readout_format=fmt, continuous_update=True, layout=widgets.Layout(**SLIDER_LAYOUT), style=style,
     )
 
 
@@ -130,7 +141,7 @@ class Explorer:
     @property
     def widget(self):
         if not hasattr(self, "_widget"):
-            self._widget = self.layout()
+            self._widget = widgets.VBox([widgets.HTML(EXPLORER_CSS), self.layout()])
             self._widget.add_class("lstm-explorer")
         return self._widget
 

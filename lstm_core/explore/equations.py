@@ -19,14 +19,30 @@ def _sub(symbol, t, unit, H):
     return f"{symbol}_{{{t}}}" + (f"^{{[{unit + 1}]}}" if H > 1 else "")
 
 
-def _products(weights, values, parens=True):
+def _signed_sum(terms):
+    """Join ``[(sign, text), ...]`` as ``a + b - c``: a negative weight reads as a minus, not ``+ -2.50``."""
+    out = ""
+    for n, (negative, text) in enumerate(terms):
+        if n == 0:
+            out = ("-" if negative else "") + text
+        else:
+            out += (" - " if negative else " + ") + text
+    return out
+
+
+def _products(weights, values, dot=" \\cdot "):
+    """``w·v`` terms with the weight's sign pulled out and a negative value in parentheses."""
     terms = []
     for w, v in zip(weights, values):
         shown = num(v)
-        if parens and float(v) < 0:
+        if float(v) < 0:
             shown = f"({shown})"
-        terms.append(f"{num(w)} \\cdot {shown}")
+        terms.append((float(w) < 0, f"{num(abs(float(w)))}{dot}{shown}"))
     return terms
+
+
+def _bias(b):
+    return [(float(b) < 0, num(abs(float(b))))]
 
 
 def step_equations(terms, unit=0, hidden_size=1):
@@ -37,9 +53,9 @@ def step_equations(terms, unit=0, hidden_size=1):
     for k in GATES:
         term = terms[k]
         act = "\\sigma" if term["act"] == "σ" else "\\tanh"
-        inside = _products(term["w_x"], terms["x"]) + _products(term["w_h"], terms["h_prev"]) + [num(term["b"])]
+        inside = _products(term["w_x"], terms["x"]) + _products(term["w_h"], terms["h_prev"]) + _bias(term["b"])
         lines.append(
-            f"{_sub(k, t, unit, H)} = {act}\\left({' + '.join(inside)}\\right) = {act}({num(term['z'])})"
+            f"{_sub(k, t, unit, H)} = {act}\\left({_signed_sum(inside)}\\right) = {act}({num(term['z'])})"
             f" = {term['value']:.4f} \\quad \\text{{({GATE_NAMES[k]})}}"
         )
     c, h = terms["c"], terms["h"]
@@ -67,9 +83,9 @@ def step_equations_text(terms, unit=0, hidden_size=1):
     lines = []
     for k in GATES:
         term = terms[k]
-        inside = [f"{num(w)}·{num(v)}" for w, v in zip(term["w_x"], terms["x"])]
-        inside += [f"{num(w)}·{num(v)}" for w, v in zip(term["w_h"], terms["h_prev"])] + [num(term["b"])]
-        lines.append(f"{k}_{t}{where} = {term['act']}({' + '.join(inside)}) = {term['act']}({num(term['z'])})"
+        inside = _products(term["w_x"], terms["x"], dot="·") + _products(term["w_h"], terms["h_prev"], dot="·")
+        inside += _bias(term["b"])
+        lines.append(f"{k}_{t}{where} = {term['act']}({_signed_sum(inside)}) = {term['act']}({num(term['z'])})"
                      f" = {term['value']:.4f}   ({GATE_NAMES[k]})")
     c, h = terms["c"], terms["h"]
     lines.append(f"c_{t}{where} = f·c_{t - 1} + i·g = {c['f']:.4f}·{num(c['c_prev'])} + {c['i']:.4f}·{c['g']:.4f}"

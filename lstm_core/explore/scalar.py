@@ -97,16 +97,16 @@ class ScalarWalkthrough(Explorer):
         )
 
     def layout(self):
-        grid = []
+        rows = []
         for k in GATES:
-            grid.append(widgets.HTML(f"<b>{k}</b> {GATE_NAMES[k]}", layout=widgets.Layout(width="130px")))
-            grid += [self.controls[f"W_x{k}"], self.controls[f"W_h{k}"], self.controls[f"b_{k}"]]
+            name = widgets.HTML(f"<b>{k}</b> {GATE_NAMES[k]}", layout=widgets.Layout(width="110px"))
+            rows.append(widgets.HBox([name, self.controls[f"W_x{k}"], self.controls[f"W_h{k}"], self.controls[f"b_{k}"]]))
         inputs = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
-        grid.append(widgets.HTML("<b>x</b> inputs", layout=widgets.Layout(width="130px")))
-        grid += inputs[:3]
-        sliders = widgets.GridBox(grid, layout=widgets.Layout(grid_template_columns="130px repeat(3, 310px)"))
-        extra = widgets.HBox(inputs[3:] + [self.controls["W_y"], self.reset_button])
-        return widgets.VBox([
-            sliders, extra, self.message, self.time_controls(), self.image, self.prediction,
+        label = widgets.HTML("<b>x</b> inputs", layout=widgets.Layout(width="110px"))
+        rows.append(widgets.HBox([label] + inputs))
+        readout = widgets.HTML("<b>y</b> readout", layout=widgets.Layout(width="110px"))
+        rows.append(widgets.HBox([readout, self.controls["W_y"], self.reset_button]))
+        return widgets.VBox(rows + [
+            self.message, self.time_controls(), self.image, self.prediction,
             widgets.HBox([self.equations, self.table]),
         ])

@@ -20,6 +20,7 @@ from .render import BlitFigure
 
 WEIGHT_RANGE = (-3.0, 3.0)
 INPUT_RANGE = (-5.0, 5.0)
+LABEL = "76px"  # room for W_xf[1,1]
 
 
 def weight_names(k, H, D):
@@ -64,14 +65,14 @@ class VectorWalkthrough(Explorer):
             wx, wh, bk = weight_names(k, H, D)
             for u in range(H):
                 for j in range(D):
-                    self.controls[wx[u][j]] = slider(wx[u][j], float(W_x[u, j]), *WEIGHT_RANGE)
+                    self.controls[wx[u][j]] = slider(wx[u][j], float(W_x[u, j]), *WEIGHT_RANGE, label_width=LABEL)
                 for v in range(H):
-                    self.controls[wh[u][v]] = slider(wh[u][v], float(W_h[u, v]), *WEIGHT_RANGE)
-                self.controls[bk[u]] = slider(bk[u], float(b[u]), *WEIGHT_RANGE)
+                    self.controls[wh[u][v]] = slider(wh[u][v], float(W_h[u, v]), *WEIGHT_RANGE, label_width=LABEL)
+                self.controls[bk[u]] = slider(bk[u], float(b[u]), *WEIGHT_RANGE, label_width=LABEL)
         for t, x in enumerate(self.start_xs, start=1):
             self.controls[f"x_{t}"] = slider(f"x_{t}", float(x), *INPUT_RANGE)
         for u in range(1, H + 1):
-            self.controls[f"W_y[1,{u}]"] = slider(f"W_y[1,{u}]", float(p.W_y[0, u - 1]), *WEIGHT_RANGE)
+            self.controls[f"W_y[1,{u}]"] = slider(f"W_y[1,{u}]", float(p.W_y[0, u - 1]), *WEIGHT_RANGE, label_width=LABEL)
         self.controls["b_y"] = slider("b_y", float(p.b_y[0]), *WEIGHT_RANGE)
         self.unit = widgets.Dropdown(options=[(f"unit {u}", u - 1) for u in range(1, H + 1)], value=0,
                                      description="diagram", layout=widgets.Layout(width="180px"))
@@ -126,10 +127,9 @@ class VectorWalkthrough(Explorer):
             pages.append(widgets.VBox(rows))
         io = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
         io += [self.controls[f"W_y[1,{u}]"] for u in range(1, H + 1)] + [self.controls["b_y"]]
-        pages.append(widgets.GridBox(io, layout=widgets.Layout(grid_template_columns="repeat(3, 310px)")))
+        pages.append(widgets.HBox(io))
         tabs = widgets.Tab(children=pages, titles=[f"{k}: {GATE_NAMES[k]}" for k in GATES] + ["inputs & readout"])
         return widgets.VBox([
-            widgets.HBox([tabs, self.reset_button]), self.message,
-            widgets.HBox([self.time_controls(), self.unit]), self.image, self.prediction,
-            widgets.HBox([self.equations, self.details]),
+            tabs, self.message, widgets.HBox([self.time_controls(), self.unit, self.reset_button]), self.image,
+            self.prediction, self.equations, self.details,
         ])
