@@ -10,17 +10,6 @@ import ipywidgets as widgets
 SLIDER_LAYOUT = dict(width="300px")
 SLIDER_STYLE = {"description_width": "56px"}
 
-# One style block per explorer. Rows of controls wrap instead of squeezing their columns (a squeezed
-# column hides the slider readouts), and the picture scales down to the notebook's width.
-EXPLORER_CSS = """<style>
-.lstm-explorer .widget-hbox { flex-wrap: wrap; column-gap: 12px; }
-.lstm-explorer .widget-hbox > .widget-vbox,
-.lstm-explorer .widget-slider,
-.lstm-explorer .widget-button { flex-shrink: 0; }
-.lstm-explorer .lstm-plot { max-width: 100%; height: auto; }
-</style>"""
-
-
 def slider(description, value, lo, hi, step=0.01, fmt=".2f", label_width=None):
     """A float slider whose readout can be typed into, labelled with a math symbol."""
     style = SLIDER_STYLE if label_width is None else {"description_width": label_width}
@@ -38,6 +27,21 @@ def html_table(header, rows):
         for row in rows
     )
     return f"<table class='lstm-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def fit(widget, in_row=False):
+    """Rows of controls wrap instead of squeezing their columns (a squeezed column hides the
+    slider readouts), nothing in a row shrinks below its size, and pictures scale down to the
+    notebook's width."""
+    if in_row and not isinstance(widget, (widgets.HTML, widgets.HTMLMath)):
+        widget.layout.flex = "0 0 auto"
+    if isinstance(widget, widgets.Image):
+        widget.layout.max_width = "100%"
+        widget.layout.height = "auto"
+    if isinstance(widget, widgets.HBox):
+        widget.layout.flex_flow = "row wrap"
+    for child in getattr(widget, "children", ()):
+        fit(child, in_row=isinstance(widget, widgets.HBox))
 
 
 class Explorer:
@@ -141,7 +145,8 @@ class Explorer:
     @property
     def widget(self):
         if not hasattr(self, "_widget"):
-            self._widget = widgets.VBox([widgets.HTML(EXPLORER_CSS), self.layout()])
+            self._widget = self.layout()
+            fit(self._widget)
             self._widget.add_class("lstm-explorer")
         return self._widget
 
