@@ -42,30 +42,34 @@ class GlyphFont:
         return h / 64.0 - descent, descent
 
     def glyph(self, char):
-        """``(alpha (h, w) float32, ink left of the pen, ink top above the baseline, advance)``."""
+        """``(alpha (h, w) float32, ink left of the pen, ink top above the baseline, advance,
+        ink ascent, ink descent)`` of one character, rasterised once."""
         if char not in self.glyphs:
             self.font.set_text(char, 0.0, flags=get_hinting_flag())
             self.font.draw_glyphs_to_bitmap(antialiased=True)
             alpha = np.asarray(self.font.get_image(), dtype=np.float32) / 255.0  # (h, w)
             descent = self.font.get_descent() / 64.0
+            ascent = self.font.get_width_height()[1] / 64.0 - descent
             left = self.font.get_bitmap_offset()[0] / 64.0
             advance = self.font.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64.0
-            self.glyphs[char] = (alpha, left, alpha.shape[0] - descent, advance)
+            self.glyphs[char] = (alpha, left, alpha.shape[0] - descent, advance, ascent, descent)
         return self.glyphs[char]
 
     def mask(self, text):
-        """The alpha mask of a whole string and its baseline row: ``(alpha (h, w), top, width)``."""
+        """The alpha mask of a whole string: ``(alpha (h, w, 1), top, width, ink ascent, ink descent)``.
+
+        The pen moves by each glyph's hinted advance, as FreeType lays a string out (digits carry no
+        kerning); laying out with FreeType per string cost more than all the rest of a blit.
+        """
         if text not in self.masks:
-            # the pen positions FreeType lays out (hinted advances and kerning), without rasterising
-            pens = self.font.set_text(text, 0.0, flags=get_hinting_flag())[:, 0] / 64.0  # (len(text),)
-            ink_descent = self.font.get_descent() / 64.0
-            ink_ascent = self.font.get_width_height()[1] / 64.0 - ink_descent
-            parts = []
-            for ch, pen in zip(text, pens):
-                alpha, left, top, _ = self.glyph(ch)
+            parts, pen = [], 0.0
+            for ch in text:
+                alpha, left, top, advance, _, _ = self.glyph(ch)
                 # FreeType's bitmap starts at floor(left) from the pen; rounding the sum would bias right
                 parts.append((alpha, int(round(pen)) + int(np.floor(left)), top))
-            pen = float(pens[-1]) + self.glyph(text[-1])[3]
+                pen += advance
+            ink_ascent = max(self.glyph(ch)[4] for ch in text)
+            ink_descent = max(self.glyph(ch)[5] for ch in text)
             top = max([p[2] for p in parts] + [0.0])
             bottom = max([p[0].shape[0] - p[2] for p in parts] + [0.0])
             h = int(np.ceil(top + bottom)) + 1
