@@ -18,15 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import as_float_array, expect_int, expect_shape
+from .arrays import LayerArrays
+from .checks import as_float_array, expect_shape
 from .gates import GATES
 
 # The seeds' words for the gates, mapped to the symbols.
 SEED_GATE_KEYS = {"input": "i", "forget": "f", "cell": "g", "output": "o"}
 
 
-@dataclass(eq=False)
-class LSTMParams:
+@dataclass(eq=False, repr=False)
+class LSTMParams(LayerArrays):
     """The weights of one LSTM layer, gate blocks stacked in GATES order (i, f, g, o).
 
     Notation
@@ -49,6 +50,8 @@ class LSTMParams:
     W_y: np.ndarray = None
     b_y: np.ndarray = None
 
+    BLOCKS = 4  # the gate blocks i, f, g, o
+
     def __post_init__(self):
         self.W_h = as_float_array("W_h", self.W_h)
         if self.W_h.ndim != 2 or self.W_h.shape[0] != 4 * self.W_h.shape[1]:
@@ -60,30 +63,10 @@ class LSTMParams:
         if self.W_x.shape[1] == 0:
             raise ValueError("W_x: expected at least one input column (D >= 1), got shape " f"{self.W_x.shape}")
         self.b = expect_shape("b", as_float_array("b", self.b), (4 * H,))
-        if self.W_y is None:
-            if self.b_y is not None:
-                raise ValueError("b_y: given without W_y; a readout needs both (or W_y alone)")
-            return
-        self.W_y = expect_shape("W_y", as_float_array("W_y", self.W_y), (None, H))
-        O = self.W_y.shape[0]
-        self.b_y = np.zeros(O) if self.b_y is None else expect_shape("b_y", as_float_array("b_y", self.b_y), (O,))
+        self._check_readout(H)
 
-    # ------------------------------------------------------------------ sizes
-    @property
-    def hidden_size(self):
-        return self.W_h.shape[1]
-
-    @property
-    def input_size(self):
-        return self.W_x.shape[1]
-
-    @property
-    def output_size(self):
-        return None if self.W_y is None else self.W_y.shape[0]
-
-    @property
-    def has_readout(self):
-        return self.W_y is not None
+    # sizes (hidden_size, input_size, output_size, has_readout) and the named arrays
+    # (arrays(), copy(), zeros_like()) come from LayerArrays
 
     def gate(self, name):
         """Views ``(W_x, W_h, b)`` of one gate's rows; writing to them changes the params."""
@@ -92,18 +75,6 @@ class LSTMParams:
         H = self.hidden_size
         rows = slice(GATES.index(name) * H, (GATES.index(name) + 1) * H)
         return self.W_x[rows], self.W_h[rows], self.b[rows]
-
-    # ------------------------------------------------------- named arrays
-    def arrays(self):
-        """The arrays by name (readout only when present): the unit that training updates."""
-        names = ("W_x", "W_h", "b") + (("W_y", "b_y") if self.has_readout else ())
-        return {n: getattr(self, n) for n in names}
-
-    def copy(self):
-        return LSTMParams(**{n: a.copy() for n, a in self.arrays().items()})
-
-    def zeros_like(self):
-        return LSTMParams(**{n: np.zeros_like(a) for n, a in self.arrays().items()})
 
     # ------------------------------------------------------------ layouts
     @classmethod
@@ -202,17 +173,4 @@ class LSTMParams:
     @classmethod
     def random(cls, input_size, hidden_size, output_size=None, seed=0):
         """A reproducible draw, uniform in ±1/sqrt(H) like PyTorch's default initialisation."""
-        D = expect_int("input_size", input_size)
-        H = expect_int("hidden_size", hidden_size)
-        rng = np.random.default_rng(expect_int("seed", seed, minimum=0))
-        k = 1.0 / np.sqrt(H)
-        draw = lambda *shape: rng.uniform(-k, k, size=shape)  # noqa: E731
-        readout = {}
-        if output_size is not None:
-            O = expect_int("output_size", output_size)
-            readout = {"W_y": draw(O, H), "b_y": draw(O)}
-        return cls(W_x=draw(4 * H, D), W_h=draw(4 * H, H), b=draw(4 * H), **readout)
-
-    def __repr__(self):
-        out = f", O={self.output_size}" if self.has_readout else ""
-        return f"LSTMParams(D={self.input_size}, H={self.hidden_size}{out})"
+        return cls._random(input_size, hidden_size, output_size, seed)

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import as_float_array, expect_int, expect_shape
+from .arrays import BatchShown, LayerArrays
+from .checks import as_float_array, expect_shape
 from .sequence import as_sequence, initial_state
 
 
-@dataclass(eq=False)
-class RNNParams:
+@dataclass(eq=False, repr=False)
+class RNNParams(LayerArrays):
     """The weights of one tanh RNN layer.
 
     Notation
@@ -57,62 +58,18 @@ class RNNParams:
         if self.W_x.shape[1] == 0:
             raise ValueError(f"W_x: expected at least one input column (D >= 1), got shape {self.W_x.shape}")
         self.b = expect_shape("b", as_float_array("b", self.b), (H,))
-        if self.W_y is None:
-            if self.b_y is not None:
-                raise ValueError("b_y: given without W_y; a readout needs both (or W_y alone)")
-            return
-        self.W_y = expect_shape("W_y", as_float_array("W_y", self.W_y), (None, H))
-        O = self.W_y.shape[0]
-        self.b_y = np.zeros(O) if self.b_y is None else expect_shape("b_y", as_float_array("b_y", self.b_y), (O,))
+        self._check_readout(H)
 
-    @property
-    def hidden_size(self):
-        return self.W_h.shape[0]
-
-    @property
-    def input_size(self):
-        return self.W_x.shape[1]
-
-    @property
-    def output_size(self):
-        return None if self.W_y is None else self.W_y.shape[0]
-
-    @property
-    def has_readout(self):
-        return self.W_y is not None
-
-    def arrays(self):
-        """The arrays by name (readout only when present), like ``LSTMParams.arrays``."""
-        names = ("W_x", "W_h", "b") + (("W_y", "b_y") if self.has_readout else ())
-        return {n: getattr(self, n) for n in names}
-
-    def copy(self):
-        return RNNParams(**{n: a.copy() for n, a in self.arrays().items()})
-
-    def zeros_like(self):
-        return RNNParams(**{n: np.zeros_like(a) for n, a in self.arrays().items()})
+    # sizes, arrays(), copy(), zeros_like() and __repr__ come from LayerArrays
 
     @classmethod
     def random(cls, input_size, hidden_size, output_size=None, seed=0):
         """A reproducible draw, uniform in ±1/sqrt(H) like PyTorch's ``nn.RNN``."""
-        D = expect_int("input_size", input_size)
-        H = expect_int("hidden_size", hidden_size)
-        rng = np.random.default_rng(expect_int("seed", seed, minimum=0))
-        k = 1.0 / np.sqrt(H)
-        draw = lambda *shape: rng.uniform(-k, k, size=shape)  # noqa: E731
-        readout = {}
-        if output_size is not None:
-            O = expect_int("output_size", output_size)
-            readout = {"W_y": draw(O, H), "b_y": draw(O)}
-        return cls(W_x=draw(H, D), W_h=draw(H, H), b=draw(H), **readout)
-
-    def __repr__(self):
-        out = f", O={self.output_size}" if self.has_readout else ""
-        return f"RNNParams(D={self.input_size}, H={self.hidden_size}{out})"
+        return cls._random(input_size, hidden_size, output_size, seed)
 
 
 @dataclass(eq=False)
-class RNNTrace:
+class RNNTrace(BatchShown):
     """What ``rnn_forward`` computed; ``h``, ``y``, ``x`` are (T, H) for one sequence, (T, B, H) for a batch.
 
     The stored arrays keep the batch axis, with the names ``lstm_core.Trace`` uses, so that
@@ -125,16 +82,7 @@ class RNNTrace:
     y_all: np.ndarray  # (T, B, O) or None
     batched: bool
 
-    def _shown(self, arr):
-        return arr if self.batched or arr is None else arr[:, 0]
-
-    @property
-    def T(self):
-        return self.xs.shape[0]
-
-    @property
-    def hidden_size(self):
-        return self.h_all.shape[-1]
+    # _shown, T, hidden_size, initial_h and prediction come from BatchShown
 
     @property
     def h(self):
@@ -147,15 +95,6 @@ class RNNTrace:
     @property
     def x(self):
         return self._shown(self.xs)
-
-    @property
-    def initial_h(self):
-        return self.h0 if self.batched else self.h0[0]
-
-    @property
-    def prediction(self):
-        """The readout at the last step, y_T (None without a readout)."""
-        return None if self.y_all is None else self.y[-1]
 
 
 def _check_params(params):

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import BatchShown
 from .cell import sigmoid_inplace, split
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 
 
 @dataclass(eq=False)
-class Trace:
+class Trace(BatchShown):
     """Everything the forward pass computed. Arrays are (T, H) for one sequence, (T, B, H) for a batch.
 
     ``i, f, g, o, c, h`` are the named quantities, ``y`` the readout (or None), ``h0, c0`` the
@@ -44,16 +45,7 @@ class Trace:
     y_all: np.ndarray  # (T, B, O) or None
     batched: bool
 
-    def _shown(self, arr):
-        return arr if self.batched else arr[:, 0]
-
-    @property
-    def T(self):
-        return self.xs.shape[0]
-
-    @property
-    def hidden_size(self):
-        return self.h_all.shape[-1]
+    # _shown, T, hidden_size, initial_h and prediction come from BatchShown
 
     def __getattr__(self, name):
         # i, f, g, o, c, h, y, x as the learner names them, without the batch axis when unbatched
@@ -64,10 +56,6 @@ class Trace:
             arr = self.__dict__[arr]
             return None if arr is None else self._shown(arr)
         raise AttributeError(name)
-
-    @property
-    def initial_h(self):
-        return self.h0 if self.batched else self.h0[0]
 
     @property
     def initial_c(self):
@@ -87,11 +75,6 @@ class Trace:
         out["h_prev"] = self.h[t - 1] if t > 0 else self.initial_h
         out["c_prev"] = self.c[t - 1] if t > 0 else self.initial_c
         return out
-
-    @property
-    def prediction(self):
-        """The readout at the last step, y_T (None without a readout)."""
-        return None if self.y_all is None else self.y[-1]
 
 
 def as_sequence(params, xs):
