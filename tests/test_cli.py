@@ -67,20 +67,20 @@ def test_seed_blocks_are_what_we_think():
     assert scalar[-1] == "Predicted Next Value: 3.4827"
 
 
-def test_walkthrough_vector_prints_the_seed():
-    want = printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:")
-    result = run_cli("walkthrough", "--example", "vector")
+def assert_walkthrough_prints(example, want):
+    """``python -m lstm_core walkthrough --example <example>`` succeeds, quietly, printing ``want``."""
+    result = run_cli("walkthrough", "--example", example)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert_same_lines(result.stdout.splitlines(), want)
+
+
+def test_walkthrough_vector_prints_the_seed():
+    assert_walkthrough_prints("vector", printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:"))
 
 
 def test_walkthrough_scalar_prints_the_seed():
-    want = printed_block(SEED_FILES[1], "Time Step 1:", "Predicted Next Value:")
-    result = run_cli("walkthrough", "--example", "scalar")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    assert_same_lines(result.stdout.splitlines(), want)
+    assert_walkthrough_prints("scalar", printed_block(SEED_FILES[1], "Time Step 1:", "Predicted Next Value:"))
 
 
 @pytest.mark.parametrize(

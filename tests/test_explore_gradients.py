@@ -3,8 +3,6 @@ tables checked against lstm_core (models built here from the slider values, grad
 the flow functions, products by a Python loop); the picture changes; Reset; Play walks t = 1..T."""
 
 import math
-import re
-import warnings
 
 import numpy as np
 import pytest
@@ -23,6 +21,14 @@ from lstm_core.flow import (  # noqa: E402
 )
 from lstm_core.rnn import rnn_backward, rnn_forward  # noqa: E402
 
+from helpers.explorers import (  # noqa: E402
+    assert_play_walks_every_step,
+    cells,
+    set_value,
+    slider_settings,
+    sweep_slider,
+)
+
 T, H, SEED = 50, 8, 0
 LAGS = [1, 10, 30, 49]
 ROWS = ["lstm_dx", "lstm_dc", "rnn_dx", "rnn_dh"]
@@ -30,12 +36,6 @@ ROWS = ["lstm_dx", "lstm_dc", "rnn_dx", "rnn_dh"]
 
 def sig(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def cells(html):
-    """The <td> texts of an html_table, row by row (tags such as <sub> removed)."""
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>", 1)[1])
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
 
 
 def assert_shown(text, value, what):
@@ -48,23 +48,6 @@ def assert_shown(text, value, what):
     else:
         assert abs(value) >= 1e-3 - 5e-5, (what, text, value)
         assert float(text) == pytest.approx(value, abs=5.1e-5), (what, text, value)
-
-
-def settings(widget, rng):
-    """min, max and 3 random values of a slider, rounded to its step like the browser would."""
-    out = [widget.min, widget.max]
-    while len(out) < 5:
-        v = round(float(rng.uniform(widget.min, widget.max)) / widget.step) * widget.step
-        if abs(v - out[-1]) > widget.step / 2:
-            out.append(v)
-    return out
-
-
-def set_value(explorer, name, value):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        explorer.controls[name].value = value
-    assert explorer.message.value == "", explorer.message.value
 
 
 def first_below(norms, threshold=1e-6):
@@ -132,12 +115,7 @@ def test_flow_starting_values_and_the_lessons_story():
 def test_flow_each_slider(name):
     e = explore.gradient_flow()
     rng = np.random.default_rng({"b_f": 1, "scale": 2}[name])
-    for value in settings(e.controls[name], rng):
-        before = e.image.value
-        set_value(e, name, value)
-        assert e.controls[name].value == pytest.approx(value)
-        check_flow(e)
-        assert e.image.value != before, f"{name} = {value}: the picture did not change"
+    sweep_slider(e, name, slider_settings(e.controls[name], rng), check_flow)
 
 
 def test_flow_extremes_together():
@@ -222,28 +200,19 @@ def test_carry_slider():
     e = explore.cell_carry()
     e.play.value = 20
     rng = np.random.default_rng(3)
-    for value in settings(e.controls["b_f"], rng):
-        before = e.image.value
-        set_value(e, "b_f", value)
+
+    def check_carry_and_its_lines(e):
         check_carry(e)
-        assert e.image.value != before, f"b_f = {value}: the picture did not change"
         for line in e.carry_lines:
             y = np.asarray(line.get_ydata())
             assert np.all((y >= 1e-12) & (y <= 3.0))
 
+    sweep_slider(e, "b_f", slider_settings(e.controls["b_f"], rng), check_carry_and_its_lines, value_lands=False)
+
 
 def test_carry_play_walks_through_every_step():
     e = explore.cell_carry()
-    assert e.play.min == 1 and e.play.max == T
-    images = set()
-    for t in range(1, T + 1):
-        e.play.value = t
-        assert e.step.value == t
-        assert f"<b>Step t = {t} of {T}</b>" in e.step_label.value
-        images.add(e.image.value)
-        if t in (1, 2, 25, T):
-            check_carry(e)
-    assert len(images) == T  # the cursor moves every step
+    assert_play_walks_every_step(e, T, check_carry, (1, 2, 25, T))
 
 
 def test_carry_reset_restores_the_start():

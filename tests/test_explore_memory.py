@@ -4,7 +4,6 @@ and against a pure-Python hand calculation; the picture changes; Reset; Play wal
 
 import math
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -16,6 +15,14 @@ from lstm_core import LSTMParams, forward  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.rnn import RNNParams, rnn_forward  # noqa: E402
 
+from helpers.explorers import (  # noqa: E402
+    assert_play_walks_every_step,
+    cells,
+    set_value,
+    slider_settings,
+    sweep_slider,
+)
+
 TOL = 6e-5  # the table prints 4 decimals
 ROW_KEYS = ["c", "h", "rnn_h", "carry", "rnn_carry"]
 START = {"T": 100, "t_pulse": 10, "b_f": 5.0, "b_i": -5.0, "u": 0.9}
@@ -23,29 +30,6 @@ START = {"T": 100, "t_pulse": 10, "b_f": 5.0, "b_i": -5.0, "u": 0.9}
 
 def sig(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def cells(html):
-    """The <td> texts of an html_table, row by row."""
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>", 1)[1])
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
-
-
-def settings(widget, rng):
-    """min, max and 3 random values of a slider, rounded to its step like the browser would."""
-    out = [widget.min, widget.max]
-    while len(out) < 5:  # 3 random values, each different from the one before (a repeat sends no change)
-        v = round(float(rng.uniform(widget.min, widget.max)) / widget.step) * widget.step
-        if abs(v - out[-1]) > widget.step / 2:
-            out.append(v)
-    return [int(v) for v in out] if isinstance(widget.value, int) else out
-
-
-def set_value(explorer, name, value):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        explorer.controls[name].value = value
-    assert explorer.message.value == "", explorer.message.value
 
 
 # --------------------------------------------------------------------------- independent computations
@@ -167,12 +151,7 @@ def test_each_slider(name):
     e = explore.conveyor_belt()
     rng = np.random.default_rng({"T": 1, "t_pulse": 2, "b_f": 3, "b_i": 4, "u": 5}[name])
     e.play.value = 5  # a step after the pulse's neighbourhood would hide the "—" case; 5 < t_pulse shows it
-    for value in settings(e.controls[name], rng):
-        before = e.image.value
-        set_value(e, name, value)
-        assert e.controls[name].value == pytest.approx(value)
-        check(e)
-        assert e.image.value != before, f"{name} = {value}: the picture did not change"
+    sweep_slider(e, name, slider_settings(e.controls[name], rng), check)
 
 
 def test_slider_extremes_together():
@@ -216,16 +195,7 @@ def test_reset_restores_the_start():
 def test_play_walks_through_every_step(T):
     e = explore.conveyor_belt()
     set_value(e, "T", T)
-    assert e.play.min == 1 and e.play.max == T
-    images = set()
-    for t in range(1, T + 1):
-        e.play.value = t
-        assert e.step.value == t
-        assert f"<b>Step t = {t} of {T}</b>" in e.step_label.value
-        images.add(e.image.value)
-        if t in (1, 9, 10, 11, T // 2, T):
-            check(e)
-    assert len(images) == T  # the cursor moves every step
+    assert_play_walks_every_step(e, T, check, (1, 9, 10, 11, T // 2, T))
 
 
 def test_factory_arguments_set_the_start():

@@ -10,8 +10,6 @@ printed numbers (read from the seed file) are checked too.
 
 import math
 import re
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,58 +21,31 @@ from lstm_core import LSTMParams, forward  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.examples import scalar_example  # noqa: E402
 
+from helpers.explorers import (  # noqa: E402
+    cells,
+    equation_lines,
+    headers,
+    last_values,
+    move,
+    num_close,
+    seed_text,
+    slider_settings,
+    split_signed,
+    warnings_recorded,
+)
+
 T = 3
 SYMBOLS = ("i", "f", "g", "c", "o", "h")  # the table's columns after t and x_t
 WORDS = {"i": "input", "f": "forget", "g": "cell", "o": "output"}  # the seed's keys, by symbol
 NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
 SLIDERS = [f"{p}{k}" for k in "ifgo" for p in ("W_x", "W_h", "b_")] + ["x_1", "x_2", "x_3", "W_y"]
 READOUT = {"W_y"}  # nothing in the picture depends on y (see test_readout_slider_changes_picture)
-SEED_DIRS = [Path(__file__).parent / "seeds", Path("/work/shared/seeds")]
+SEED_FILE = "scalar_lstm_worked_example.txt"
 
 
 # --------------------------------------------------------------------------- helpers
-def seed_text():
-    for d in SEED_DIRS:
-        path = d / "scalar_lstm_worked_example.txt"
-        if path.exists():
-            return path.read_text()
-    pytest.skip("the scalar seed file is not available")
-
-
 def hand_sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def cells(html):
-    """The <td> texts of an html_table, row by row (tags such as <b> removed)."""
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>", 1)[1])
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
-
-
-def header(html):
-    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
-
-
-def settings(widget, rng, n_random=3):
-    """min, max and random values rounded to the slider's step, each different from the one before."""
-    out = [widget.min, widget.max]
-    while len(out) < 2 + n_random:
-        v = round(float(rng.uniform(widget.min, widget.max)) / widget.step) * widget.step
-        if abs(v - out[-1]) > widget.step / 2:
-            out.append(v)
-    return out
-
-
-def move(e, name, value):
-    """Set a slider as the browser would; return whether its value changed. No warning allowed."""
-    widget = e.controls[name]
-    before = widget.value
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        widget.value = value
-    assert [str(w.message) for w in caught] == []
-    assert e.message.value == "", e.message.value
-    return widget.value != before
 
 
 def build(values):
@@ -84,12 +55,6 @@ def build(values):
     return params, [values[f"x_{t}"] for t in range(1, T + 1)]
 
 
-def num_close(text, value, what):
-    """A number the equations print with 2 or 4 decimals (or e-notation) is ``value``."""
-    shown = float(text.strip("()"))
-    assert shown == pytest.approx(value, abs=5.1e-5, rel=1e-3), f"{what}: shows {text}, expected {value}"
-
-
 GATE_LINE = re.compile(
     r"^([ifgo])_\{(\d+)\} = \\(sigma|tanh)\\left\((.*)\\right\) = \\(sigma|tanh)\((\S+)\) = (\S+)"
     r" \\quad \\text\{\((.+)\)\}$"
@@ -97,25 +62,6 @@ GATE_LINE = re.compile(
 C_LINE = re.compile(r"^c_\{(\d+)\} = f \\cdot c_\{(\d+)\} \+ i \\cdot g = (\S+) \\cdot (\S+) \+ (\S+) \\cdot (\S+) = (\S+)$")
 H_LINE = re.compile(r"^h_\{(\d+)\} = o \\cdot \\tanh\(c_\{(\d+)\}\) = (\S+) \\cdot \\tanh\((\S+)\) = (\S+) \\cdot (\S+)"
                     r" = (\S+)$")
-
-
-def split_signed(inside):
-    """``a - b·c + d`` -> ``["a", "-b·c", "d"]``: the sign written between terms goes back onto the weight."""
-    parts = re.split(r" ([+-]) ", inside)
-    return [parts[0]] + [("-" if op == "-" else "") + term for op, term in zip(parts[1::2], parts[2::2])]
-
-
-def equation_lines(html):
-    return re.findall(r"\$(.+?)\$", html)
-
-
-def last_values(html):
-    """The number after the last '=' of each equation line, in order (i, f, g, o, c, h)."""
-    out = []
-    for line in equation_lines(html):
-        tail = line.rsplit("=", 1)[1].strip()
-        out.append(tail.split(" ")[0])
-    return out
 
 
 def check_equations(html, values, trace, t):
@@ -173,8 +119,8 @@ def check_display(e):
     trace = forward(params, xs)
     t = e.step.value - 1
     # the table: one row per step, x_t with 2 decimals, every quantity with 4
-    assert header(e.table.value)[:2] == ["t", "x_t"]
-    assert [h.split()[0] for h in header(e.table.value)[2:]] == list(SYMBOLS)
+    assert headers(e.table.value)[:2] == ["t", "x_t"]
+    assert [h.split()[0] for h in headers(e.table.value)[2:]] == list(SYMBOLS)
     rows = cells(e.table.value)
     assert len(rows) == T
     for s, row in enumerate(rows):
@@ -206,8 +152,7 @@ def shared():
 @pytest.fixture
 def e(shared):
     """The shared explorer at its start (Reset only when something moved)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         if shared.values() != shared._start or shared.step.value != 1:
             shared.reset()
     assert caught == []
@@ -217,7 +162,7 @@ def e(shared):
 # --------------------------------------------------------------------------- the seed
 def seed_numbers():
     """``{(t, symbol): "0.6225"}``, the prediction, and the parameters, all read from the seed's file."""
-    text = seed_text()
+    text = seed_text(SEED_FILE)
     words = {"Forget Gate": "f", "Input Gate": "i", "Candidate Cell": "g", "Cell State": "c",
              "Output Gate": "o", "Hidden State": "h"}
     table = {}
@@ -279,7 +224,7 @@ def test_every_slider_min_max_random(e, n, name):
     check_display(e)
     widget = e.controls[name]
     required = 0
-    for value in settings(widget, rng):
+    for value in slider_settings(widget, rng):
         before = (e.image.value, e.table.value, e.prediction.value)
         shown_before = picture_state(e)
         changed = move(e, name, value)
@@ -326,8 +271,7 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
             w.value = getattr(w, x_end) if name.startswith("x_") else w.max
     finally:
         e._hold = False
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         e.update()
     assert caught == [] and e.message.value == ""
     for t in range(T, 0, -1):
@@ -349,8 +293,7 @@ def test_reset_restores_the_start(e):
         move(e, name, round(float(rng.uniform(w.min, w.max)), 2))
     e.play.value = 3
     assert e.table.value != start[1]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         e.reset_button.click()
     assert caught == []
     assert {n: w.value for n, w in e.controls.items()} == start_values

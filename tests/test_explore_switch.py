@@ -3,7 +3,6 @@ shown checked against a hand calculation (math.exp, math.tanh, math.sin), the pi
 
 import math
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -12,6 +11,8 @@ pytest.importorskip("ipywidgets")
 pytest.importorskip("matplotlib")
 
 from lstm_core import explore  # noqa: E402
+
+from helpers.explorers import cells, set_value, sweep_slider  # noqa: E402
 
 TOL = 6e-5  # the tables print 4 decimals
 
@@ -29,23 +30,10 @@ def hand_state(g):
     return "half open" if abs(g - 0.5) <= 0.05 else "partly open"
 
 
-def cells(html):
-    """The <td> texts of an html_table, row by row."""
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>", 1)[1])
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
-
-
 def settings(widget, rng):
     """min, max and 3 random values of a slider, rounded to its step like the browser would."""
     values = [widget.min, widget.max] + list(rng.uniform(widget.min, widget.max, 3))
     return [round(float(v) / widget.step) * widget.step for v in values]
-
-
-def set_value(explorer, name, value):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        explorer.controls[name].value = value
-    assert explorer.message.value == "", explorer.message.value
 
 
 # --------------------------------------------------------------------------- SoftSwitch
@@ -83,12 +71,7 @@ def test_soft_switch_each_slider(name):
     e = explore.soft_switch()
     check_soft_switch(e)
     rng = np.random.default_rng(1)
-    for value in settings(e.controls[name], rng):
-        before = e.image.value
-        set_value(e, name, value)
-        assert e.controls[name].value == pytest.approx(value)
-        check_soft_switch(e)
-        assert e.image.value != before, f"{name} = {value}: the picture did not change"
+    sweep_slider(e, name, settings(e.controls[name], rng), check_soft_switch)
 
 
 def test_soft_switch_w_zero_has_no_switch_point():
@@ -157,11 +140,7 @@ def test_gated_signal_each_slider(name):
     e = explore.gated_signal()
     check_gated_signal(e)
     rng = np.random.default_rng(2)
-    for value in settings(e.controls[name], rng):
-        before = e.image.value
-        set_value(e, name, value)
-        check_gated_signal(e)
-        assert e.image.value != before, f"{name} = {value}: the picture did not change"
+    sweep_slider(e, name, settings(e.controls[name], rng), check_gated_signal, value_lands=False)
 
 
 def test_gated_signal_closed_lets_nothing_through_open_everything():

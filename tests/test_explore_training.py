@@ -10,8 +10,6 @@ minimum, its maximum and 3 random values; Reset restores the seed weights and cl
 """
 
 import math
-import re
-import warnings
 
 import numpy as np
 import pytest
@@ -24,6 +22,8 @@ from lstm_core import explore  # noqa: E402
 from lstm_core.examples import VECTOR_CONCAT  # noqa: E402
 from lstm_core.explore import training as training_module  # noqa: E402
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting  # noqa: E402
+
+from helpers.explorers import cells, headers, set_value, warnings_as_errors  # noqa: E402
 
 QUANTITIES = ("i", "f", "g", "c", "o", "h")
 ONE_TWO_THREE = np.array([1.0, 2.0, 3.0])
@@ -43,16 +43,6 @@ def reference(H, lr, steps):
     return train(start_params(H), XS, YS, steps=steps, lr=lr, seed=COUNT_TRAINING["seed"])
 
 
-def cells(html):
-    """The <td> texts of an html_table, row by row (tags such as <sub> removed)."""
-    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>", 1)[1])
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
-
-
-def headers(html):
-    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
-
-
 def assert_loss_shown(text, value, what=""):
     """4 decimals from 0.001 up, else 3 significant digits in e-notation."""
     if "e" in text:
@@ -63,17 +53,9 @@ def assert_loss_shown(text, value, what=""):
 
 
 def click_train(e):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings_as_errors():
         e.train_button.click()
     assert "Training stopped" not in e.message.value, e.message.value
-
-
-def set_value(e, name, value):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        e.controls[name].value = value
-    assert e.message.value == "", e.message.value
 
 
 def check_start_state(e):
@@ -159,8 +141,7 @@ def slider_settings(widget, rng, log=False):
 
 @pytest.fixture
 def e():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings_as_errors():
         return explore.train_to_count()
 
 
@@ -326,8 +307,7 @@ def test_reset_restores_the_seed_weights_and_clears_the_curves(e):
     click_train(e)
     set_value(e, "steps", FEW + 10)  # a previous run now exists
     click_train(e)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings_as_errors():
         e.reset_button.click()
     assert e.values() == {"lr": COUNT_TRAINING["lr"], "H": 2, "steps": COUNT_TRAINING["steps"]}
     check_start_state(e)
@@ -373,8 +353,7 @@ def test_a_failed_run_is_reported_and_unlocks_the_controls(e, monkeypatch):
 
 
 def test_factory_arguments_set_the_start():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings_as_errors():
         e = explore.train_to_count(lr=0.1, hidden_size=4, steps=50)
     assert e.values() == {"lr": 0.1, "H": 4, "steps": 50}
     check_start_state(e)

@@ -12,8 +12,6 @@ character (read from the seed file). Reset, Play, the unit selector and typed va
 import html
 import math
 import re
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +24,16 @@ from lstm_core import explore  # noqa: E402
 from lstm_core.examples import vector_example  # noqa: E402
 from lstm_core.walkthrough import vector_details  # noqa: E402
 
+from helpers.explorers import (  # noqa: E402
+    equation_lines,
+    move,
+    num_close,
+    seed_text,
+    slider_settings,
+    split_signed,
+    warnings_recorded,
+)
+
 T, H = 3, 2
 QUANTITIES = ("i", "f", "g", "c", "o", "h")
 NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
@@ -37,42 +45,12 @@ SLIDERS = [
     for name in (f"W_x{k}[{u},1]", f"W_h{k}[{u},1]", f"W_h{k}[{u},2]", f"b_{k}[{u}]")
 ] + ["x_1", "x_2", "x_3", "W_y[1,1]", "W_y[1,2]", "b_y"]
 READOUT = {"W_y[1,1]", "W_y[1,2]", "b_y"}  # nothing in the picture depends on y
-SEED_DIRS = [Path(__file__).parent / "seeds", Path("/work/shared/seeds")]
+SEED_FILE = "vector_lstm_worked_example.txt"
 
 
 # --------------------------------------------------------------------------- helpers
-def seed_text():
-    for d in SEED_DIRS:
-        path = d / "vector_lstm_worked_example.txt"
-        if path.exists():
-            return path.read_text()
-    pytest.skip("the vector seed file is not available")
-
-
 def hand_sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def settings(widget, rng, n_random):
-    """min, max and random values rounded to the slider's step, each different from the one before."""
-    out = [widget.min, widget.max]
-    while len(out) < 2 + n_random:
-        v = round(float(rng.uniform(widget.min, widget.max)) / widget.step) * widget.step
-        if abs(v - out[-1]) > widget.step / 2:
-            out.append(v)
-    return out
-
-
-def move(e, name, value):
-    """Set a slider as the browser would; return whether its value changed. No warning allowed."""
-    widget = e.controls[name]
-    before = widget.value
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        widget.value = value
-    assert [str(w.message) for w in caught] == []
-    assert e.message.value == "", e.message.value
-    return widget.value != before
 
 
 def build(v):
@@ -83,11 +61,6 @@ def build(v):
         concat[f"b{SEED_KEY[k]}"] = [[v[f"b_{k}[{u}]"]] for u in (1, 2)]
     params = LSTMParams.from_concat(**concat, Wy=[[v["W_y[1,1]"], v["W_y[1,2]"]]], by=[[v["b_y"]]])
     return params, np.array([v[f"x_{t}"] for t in (1, 2, 3)])
-
-
-def num_close(text, value, what):
-    shown = float(text.strip("()"))
-    assert shown == pytest.approx(value, abs=5.1e-5, rel=1e-3), f"{what}: shows {text}, expected {value}"
 
 
 def pre_text(details_html):
@@ -104,20 +77,6 @@ C_LINE = re.compile(r"^c_\{(\d+)\}\^\{\[(\d+)\]\} = f \\cdot c_\{(\d+)\} \+ i \\
                     r" \\cdot (\S+) = (\S+)$")
 H_LINE = re.compile(r"^h_\{(\d+)\}\^\{\[(\d+)\]\} = o \\cdot \\tanh\(c_\{(\d+)\}\) = (\S+) \\cdot \\tanh\((\S+)\) ="
                     r" (\S+) \\cdot (\S+) = (\S+)$")
-
-
-def split_signed(inside):
-    """``a - b·c + d`` -> ``["a", "-b·c", "d"]``: the sign written between terms goes back onto the weight."""
-    parts = re.split(r" ([+-]) ", inside)
-    return [parts[0]] + [("-" if op == "-" else "") + term for op, term in zip(parts[1::2], parts[2::2])]
-
-
-def equation_lines(html_text):
-    return re.findall(r"\$(.+?)\$", html_text)
-
-
-def last_values(html_text):
-    return [line.rsplit("=", 1)[1].strip().split(" ")[0] for line in equation_lines(html_text)]
 
 
 def check_equations(html_text, v, trace, t, unit):
@@ -207,8 +166,7 @@ def shared():
 @pytest.fixture
 def e(shared):
     """The shared explorer at its start (Reset and the unit selector only when something moved)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         if shared.values() != shared._start or shared.step.value != 1:
             shared.reset()
         shared.unit.value = 0
@@ -219,7 +177,7 @@ def e(shared):
 # --------------------------------------------------------------------------- the seed
 def seed_printout():
     """The seed's printed block, from 'Initial states:' through its 'Final Prediction:' line."""
-    text = seed_text()
+    text = seed_text(SEED_FILE)
     start = text.rindex("Initial states:")  # the printed line, not the print() call above it
     end = text.index("\n", text.index("Final Prediction:", start))
     return text[start:end]
@@ -227,7 +185,7 @@ def seed_printout():
 
 def seed_matrices():
     """The seed's manual_params, read from its file: {'Wf': [[...], ...], ...}."""
-    text = seed_text()
+    text = seed_text(SEED_FILE)
     out = {}
     for name, body in re.findall(r"'(\w+)': np\.array\((\[\[.*?\]\])\)", text):
         out[name] = [[float(x) for x in row.split(",")] for row in re.findall(r"\[([^\[\]]+)\]", body)]
@@ -282,7 +240,7 @@ def test_every_slider_min_max_random(shared, n, name):
     e.play.value = (n // 4) % T + 1
     e.unit.value = (n // 2) % H
     widget = e.controls[name]
-    for value in settings(widget, rng, 3 if name in SAMPLE else 1):
+    for value in slider_settings(widget, rng, 3 if name in SAMPLE else 1):
         before = (e.image.value, e.details.value, e.prediction.value)
         shown_before = picture_state(e)
         changed = move(e, name, value)
@@ -344,8 +302,7 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
             w.value = getattr(w, x_end) if name.startswith("x_") else w.max
     finally:
         e._hold = False
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         e.update()
     assert caught == [] and e.message.value == ""
     e.unit.value = 1
@@ -367,8 +324,7 @@ def test_reset_restores_the_start(e):
         move(e, name, round(float(rng.uniform(w.min, w.max)), 2))
     e.play.value = 3
     assert e.details.value != start[1]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_recorded() as caught:
         e.reset_button.click()
     assert caught == []
     assert {n: w.value for n, w in e.controls.items()} == start_values

@@ -14,25 +14,14 @@ from lstm_core.flow import (
 )
 from lstm_core.rnn import rnn_forward
 
+from helpers.fd import central_difference
+
 EPS = 1e-5
 
 
 def last_sum(trace):
     """L = Σ h_T, the scalar the flow functions differentiate."""
     return float(np.sum(trace.h[-1]))
-
-
-def numeric_gradient(f, arr, eps=EPS):
-    grad = np.zeros_like(arr)
-    for idx in np.ndindex(arr.shape):
-        keep = arr[idx]
-        arr[idx] = keep + eps
-        up = f()
-        arr[idx] = keep - eps
-        down = f()
-        arr[idx] = keep
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
 
 
 # --- the lesson's claims -------------------------------------------------------------------
@@ -89,7 +78,7 @@ def test_dc_at_the_largest_lag_against_finite_differences_on_c0(lstm_case):
     # ∂c_1/∂c_0 = diag(f_1) (i_1, g_1 depend on h_0 and x_1, not on c_0), so
     # ∂L/∂c_0 = f_1 ∂L/∂c_1 elementwise, and ‖∂L/∂c_1‖ = ‖(∂L/∂c_0 by differences) / f_1‖.
     params, xs, h0, c0 = lstm_case
-    numeric_dc0 = numeric_gradient(lambda: last_sum(forward(params, xs, h0=h0, c0=c0)), c0)
+    numeric_dc0 = central_difference(lambda: last_sum(forward(params, xs, h0=h0, c0=c0)), c0, EPS)
     f_1 = forward(params, xs, h0=h0, c0=c0).f[0]
     flow = lstm_gradient_by_lag(params, xs, h0=h0, c0=c0)
     T = xs.shape[0]
@@ -106,7 +95,7 @@ def test_dc_at_a_middle_lag_against_finite_differences_on_the_tail(lstm_case):
     for t in (3, 7):  # 0-based step t holds c_{t+1}, at lag T - 1 - t
         c_t, o_t = trace.c[t].copy(), trace.o[t]
         tail = lambda: last_sum(forward(params, xs[t + 1 :], h0=o_t * np.tanh(c_t), c0=c_t))  # noqa: E731
-        numeric = numeric_gradient(tail, c_t)
+        numeric = central_difference(tail, c_t, EPS)
         assert flow["dc"][T - 1 - t] == pytest.approx(np.linalg.norm(numeric), rel=1e-6)
     # lag 0: L = Σ o_T tanh(c_T), so ∂L/∂c_T = o_T (1 - tanh²(c_T)), by hand
     assert flow["dc"][0] == pytest.approx(np.linalg.norm(trace.o[-1] * (1 - np.tanh(trace.c[-1]) ** 2)), rel=1e-12)
@@ -114,7 +103,7 @@ def test_dc_at_a_middle_lag_against_finite_differences_on_the_tail(lstm_case):
 
 def test_dx_against_finite_differences(lstm_case):
     params, xs, h0, c0 = lstm_case
-    numeric = numeric_gradient(lambda: last_sum(forward(params, xs, h0=h0, c0=c0)), xs)  # (T, 1)
+    numeric = central_difference(lambda: last_sum(forward(params, xs, h0=h0, c0=c0)), xs, EPS)  # (T, 1)
     flow = lstm_gradient_by_lag(params, xs, h0=h0, c0=c0)
     np.testing.assert_allclose(flow["dx"], np.abs(numeric[::-1, 0]), rtol=1e-6, atol=1e-12)
 
@@ -135,12 +124,12 @@ def test_rnn_dh_and_dx_against_finite_differences():
     params = rnn_for_flow(4, scale=1.2, seed=3)
     xs, h0 = rng.normal(size=(10, 1)), 0.5 * rng.normal(size=4)
     flow = rnn_gradient_by_lag(params, xs, h0=h0)
-    numeric_dx = numeric_gradient(lambda: last_sum(rnn_forward(params, xs, h0=h0)), xs)
+    numeric_dx = central_difference(lambda: last_sum(rnn_forward(params, xs, h0=h0)), xs, EPS)
     np.testing.assert_allclose(flow["dx"], np.abs(numeric_dx[::-1, 0]), rtol=1e-6, atol=1e-12)
     # the largest lag is h_1; h_0 reaches L only through it, so compare with the tail from h_1
     trace = rnn_forward(params, xs, h0=h0)
     h_1 = trace.h[0].copy()
-    numeric_dh1 = numeric_gradient(lambda: last_sum(rnn_forward(params, xs[1:], h0=h_1)), h_1)
+    numeric_dh1 = central_difference(lambda: last_sum(rnn_forward(params, xs[1:], h0=h_1)), h_1, EPS)
     assert flow["dh"][9] == pytest.approx(np.linalg.norm(numeric_dh1), rel=1e-6)
     assert flow["dh"][0] == pytest.approx(2.0)  # ∂(Σ h_T)/∂h_T = ones(4), norm √4
 

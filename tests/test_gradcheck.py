@@ -15,6 +15,8 @@ import pytest
 from lstm_core import LSTMParams, backward, forward
 from lstm_core.bptt import readout_backward
 
+from helpers.fd import central_difference
+
 EPS = 1e-6
 RTOL = 1e-6
 
@@ -28,18 +30,25 @@ def assert_close(analytic, numeric, what):
     assert np.all(err <= RTOL), f"{what}: worst at {worst}: analytic {analytic[worst]!r}, numeric {numeric[worst]!r}"
 
 
-def numeric_grad(loss, arr):
-    """Central differences of ``loss()`` with respect to every entry of ``arr`` (changed in place, restored)."""
-    out = np.zeros_like(arr)
-    for idx in np.ndindex(arr.shape):
-        keep = arr[idx]
-        arr[idx] = keep + EPS
-        up = loss()
-        arr[idx] = keep - EPS
-        down = loss()
-        arr[idx] = keep
-        out[idx] = (up - down) / (2 * EPS)
-    return out
+def assert_cell_gradients_close(loss, params, xs, h0, c0, grads, dxs, dh0, dc0):
+    """W_x, W_h, b, xs, h0 and c0: each analytic gradient against central differences of ``loss()``."""
+    for name in ("W_x", "W_h", "b"):
+        assert_close(getattr(grads, name), central_difference(loss, getattr(params, name), EPS), name)
+    assert_close(dxs, central_difference(loss, xs, EPS), "dxs")
+    assert_close(dh0, central_difference(loss, h0, EPS), "dh0")
+    assert_close(dc0, central_difference(loss, c0, EPS), "dc0")
+
+
+def assert_backward_matches_finite_differences(params, xs, h0, c0, R, S):
+    """L = sum(h * R) + sum(c_T * S): every gradient of ``backward(dh=R, dc_last=S)`` against central differences."""
+
+    def loss():
+        trace = forward(params, xs, h0, c0)
+        return np.sum(trace.h * R) + np.sum(trace.c[-1] * S)
+
+    trace = forward(params, xs, h0, c0)
+    grads, dxs, dh0, dc0 = backward(params, trace, dh=R, dc_last=S)
+    assert_cell_gradients_close(loss, params, xs, h0, c0, grads, dxs, dh0, dc0)
 
 
 def make_case(seed, D, H, T, B):
@@ -72,18 +81,7 @@ def size_id(size):
 def test_backward_matches_finite_differences(size, seed):
     D, H, T, B = size
     params, xs, h0, c0, R, S = make_case(1000 * seed + 17, D, H, T, B)
-
-    def loss():
-        trace = forward(params, xs, h0, c0)
-        return np.sum(trace.h * R) + np.sum(trace.c[-1] * S)
-
-    trace = forward(params, xs, h0, c0)
-    grads, dxs, dh0, dc0 = backward(params, trace, dh=R, dc_last=S)
-    for name in ("W_x", "W_h", "b"):
-        assert_close(getattr(grads, name), numeric_grad(loss, getattr(params, name)), name)
-    assert_close(dxs, numeric_grad(loss, xs), "dxs")
-    assert_close(dh0, numeric_grad(loss, h0), "dh0")
-    assert_close(dc0, numeric_grad(loss, c0), "dc0")
+    assert_backward_matches_finite_differences(params, xs, h0, c0, R, S)
 
 
 @pytest.mark.parametrize("size", [(2, 3, 4, None), (1, 3, 4, 2), (2, 1, 1, None)], ids=size_id)
@@ -98,11 +96,7 @@ def test_dc_last_alone_matches_finite_differences(size):
     trace = forward(params, xs, h0, c0)
     grads, dxs, dh0, dc0 = backward(params, trace, dh=np.zeros_like(R), dc_last=S)
     assert np.any(grads.b != 0)
-    for name in ("W_x", "W_h", "b"):
-        assert_close(getattr(grads, name), numeric_grad(loss, getattr(params, name)), name)
-    assert_close(dxs, numeric_grad(loss, xs), "dxs")
-    assert_close(dh0, numeric_grad(loss, h0), "dh0")
-    assert_close(dc0, numeric_grad(loss, c0), "dc0")
+    assert_cell_gradients_close(loss, params, xs, h0, c0, grads, dxs, dh0, dc0)
     # dc_last adds to the dc_T of the loss: with only S, the last step's dc0 for T = 1 is S * f_1
     if T == 1:
         np.testing.assert_allclose(dc0, S * trace.f[0], rtol=0, atol=1e-15)
@@ -143,20 +137,16 @@ def test_readout_backward_matches_finite_differences(B, seed):
 
     trace = forward(params, xs, h0, c0)
     dW_y, db_y, dh = readout_backward(params, trace, dy=Q)
-    assert_close(dW_y, numeric_grad(loss, params.W_y), "dW_y")
-    assert_close(db_y, numeric_grad(loss, params.b_y), "db_y")
+    assert_close(dW_y, central_difference(loss, params.W_y, EPS), "dW_y")
+    assert_close(db_y, central_difference(loss, params.b_y, EPS), "db_y")
 
     # dh against finite differences in h itself, through y_t = W_y h_t + b_y (the documented readout)
     h = trace.h.copy()
-    assert_close(dh, numeric_grad(lambda: np.sum((h @ params.W_y.T + params.b_y) * Q), h), "dh")
+    assert_close(dh, central_difference(lambda: np.sum((h @ params.W_y.T + params.b_y) * Q), h, EPS), "dh")
 
     # and through the whole cell: readout_backward's dh fed to backward gives dL/dW_x, dL/dW_h, dL/db, dL/dxs
     grads, dxs, dh0, dc0 = backward(params, trace, dh=dh)
-    for name in ("W_x", "W_h", "b"):
-        assert_close(getattr(grads, name), numeric_grad(loss, getattr(params, name)), name)
-    assert_close(dxs, numeric_grad(loss, xs), "dxs")
-    assert_close(dh0, numeric_grad(loss, h0), "dh0")
-    assert_close(dc0, numeric_grad(loss, c0), "dc0")
+    assert_cell_gradients_close(loss, params, xs, h0, c0, grads, dxs, dh0, dc0)
 
 
 # ------------------------------------------------------------------- big batches, long runs
@@ -194,15 +184,4 @@ def test_batched_backward_equals_separate_backwards(B, H, T):
 def test_long_sequence_matches_finite_differences():
     """T = 60: every gradient still agrees with central differences (criterion as above)."""
     params, xs, h0, c0, R, S = make_case(7, 1, 2, 60, None)
-
-    def loss():
-        trace = forward(params, xs, h0, c0)
-        return np.sum(trace.h * R) + np.sum(trace.c[-1] * S)
-
-    trace = forward(params, xs, h0, c0)
-    grads, dxs, dh0, dc0 = backward(params, trace, dh=R, dc_last=S)
-    for name in ("W_x", "W_h", "b"):
-        assert_close(getattr(grads, name), numeric_grad(loss, getattr(params, name)), name)
-    assert_close(dxs, numeric_grad(loss, xs), "dxs")
-    assert_close(dh0, numeric_grad(loss, h0), "dh0")
-    assert_close(dc0, numeric_grad(loss, c0), "dc0")
+    assert_backward_matches_finite_differences(params, xs, h0, c0, R, S)

@@ -6,6 +6,8 @@ import pytest
 from lstm_core import LSTMParams, RNNParams
 from lstm_core.loss import loss_and_grads, mse_loss
 
+from helpers.fd import central_difference
+
 # Distinct, non-zero per-gate bias offsets: a gate-order mix-up in the gradients shows.
 GATE_OFFSETS = {"i": 0.3, "f": 1.0, "g": -0.4, "o": 0.6}
 
@@ -23,20 +25,8 @@ def lstm(D=2, H=3, O=2, seed=0):
 
 
 def central_differences(loss, params, eps=1e-5):
-    """dL/d(every entry of every array) by (L(θ + ε) - L(θ - ε)) / 2ε, written here, not taken from the code."""
-    out = {}
-    for name, arr in params.arrays().items():
-        grad = np.zeros_like(arr)
-        for idx in np.ndindex(arr.shape):
-            keep = arr[idx]
-            arr[idx] = keep + eps
-            up = loss()
-            arr[idx] = keep - eps
-            down = loss()
-            arr[idx] = keep
-            grad[idx] = (up - down) / (2 * eps)
-        out[name] = grad
-    return out
+    """dL/d(every entry of every array) by (L(θ + ε) - L(θ - ε)) / 2ε (tests/helpers/fd.py, not taken from the code)."""
+    return {name: central_difference(loss, arr, eps) for name, arr in params.arrays().items()}
 
 
 def assert_close_relative(analytic, numeric, rtol=1e-6):

@@ -8,24 +8,21 @@ import pytest
 
 from lstm_core.questions import check, questions_for
 
-pytest.importorskip("ipywidgets")
+from helpers.questions import (
+    assert_asks_for_a_number,
+    assert_quiz_widgets_take_the_answers,
+    assert_right,
+    assert_right_typed,
+    assert_wrong_gets_the_hint,
+    by_key,
+    number,
+)
 
-from lstm_core import explore  # noqa: E402
+pytest.importorskip("ipywidgets")
 
 
 def hand_sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def by_key(lesson):
-    return {q.key: q for q in questions_for(lesson)}
-
-
-def number(name, prompt):
-    """The number after ``name = `` in a prompt."""
-    match = re.search(rf"{name} = (-?\d+(?:\.\d+)?)", prompt)
-    assert match, f"{name} not in prompt: {prompt}"
-    return float(match[1])
 
 
 @pytest.mark.parametrize("lesson", ["00", "01"])
@@ -34,29 +31,19 @@ def test_every_question_checks(lesson):
     assert len(questions) >= 2
     assert len({q.key for q in questions}) == len(questions)
     for q in questions:
-        right = check(q, q.answer)
-        assert right.correct and right.message.startswith("Right!")
+        assert_right(q)
         if q.choices:
-            wrong = next(c for c in q.choices if c != q.answer)
-            verdict = check(q, wrong)
-            assert not verdict.correct and q.hint in verdict.message
+            assert_wrong_gets_the_hint(q, next(c for c in q.choices if c != q.answer))
             assert not check(q, None).correct and "Pick one" in check(q, None).message
         else:
-            assert check(q, f"{q.answer:.4f}").correct  # typed with 4 decimals, as the prompt asks
-            verdict = check(q, q.answer + 1.0)
-            assert not verdict.correct and q.hint in verdict.message
-            verdict = check(q, "half")
-            assert not verdict.correct and "Please type a number" in verdict.message
+            assert_right_typed(q)  # typed with 4 decimals, as the prompt asks
+            assert_wrong_gets_the_hint(q, q.answer + 1.0)
+            assert_asks_for_a_number(q, "half")
 
 
 @pytest.mark.parametrize("lesson", ["00", "01"])
 def test_every_question_has_a_widget(lesson):
-    for q in questions_for(lesson):
-        widget = explore.quiz(lesson, q.key)
-        widget.answer.value = q.answer if q.choices else f"{q.answer:.4f}"
-        assert widget.check().correct
-        widget.reveal()
-        assert q.shown_answer in widget.feedback.value
+    assert_quiz_widgets_take_the_answers(lesson, questions_for(lesson))
 
 
 # ---------------------------------------------------------------- lesson 00

@@ -3,12 +3,20 @@ text that is no number gets a clear ask, and each answer equals an independent h
 here in plain Python from the seeds' numbers (as printed in shared/seeds). The quiz widgets too."""
 
 import math
-import re
 import types
 
 import pytest
 
 from lstm_core.questions import check, questions_for
+
+from helpers.questions import (
+    assert_asks_for_a_number,
+    assert_right,
+    assert_right_typed,
+    assert_wrong_gets_the_hint,
+    by_key,
+    number,
+)
 
 pytest.importorskip("ipywidgets")
 
@@ -62,16 +70,6 @@ def hand_vector(xs=XS):
     return steps, prediction
 
 
-def by_key(lesson):
-    return {q.key: q for q in questions_for(lesson)}
-
-
-def number(name, prompt):
-    match = re.search(rf"{name} = (-?\d+(?:\.\d+)?)", prompt)
-    assert match, f"{name} not in prompt: {prompt}"
-    return float(match[1])
-
-
 # --------------------------------------------------------------------------- the checker on every question
 @pytest.mark.parametrize("lesson", ["02", "03"])
 def test_every_question_checks(lesson):
@@ -79,28 +77,24 @@ def test_every_question_checks(lesson):
     assert len(questions) >= 2
     assert len({q.key for q in questions}) == len(questions)
     for q in questions:
-        right = check(q, q.answer)
-        assert right.correct and right.message.startswith("Right!"), q.key
+        right = assert_right(q)
         assert q.explanation in right.message
         if q.choices:
             assert q.answer in q.choices
             for wrong in (c for c in q.choices if c != q.answer):
-                verdict = check(q, wrong)
-                assert not verdict.correct and verdict.message.startswith("Not quite")
-                assert q.hint in verdict.message
+                verdict = assert_wrong_gets_the_hint(q, wrong)
+                assert verdict.message.startswith("Not quite")
             for not_offered in ("unit 3", "", None, 1):
                 verdict = check(q, not_offered)
                 assert not verdict.correct and "Pick one of the options" in verdict.message
         else:
-            assert check(q, f"{q.answer:.4f}").correct  # typed with 4 decimals, as the prompts ask
+            assert_right_typed(q)  # typed with 4 decimals, as the prompts ask
             assert check(q, f" {q.answer:.4f} ".replace(".", ",")).correct  # a decimal comma and spaces
             for wrong in (q.answer + 1.0, q.answer - 3 * q.tol, -q.answer - 1.0):
-                verdict = check(q, wrong)
-                assert not verdict.correct and verdict.message.startswith("Not quite"), (q.key, wrong)
-                assert q.hint in verdict.message
+                verdict = assert_wrong_gets_the_hint(q, wrong)
+                assert verdict.message.startswith("Not quite"), (q.key, wrong)
             for text in ("half", "", "0.6.2", "a lot"):
-                verdict = check(q, text)
-                assert not verdict.correct and "Please type a number" in verdict.message
+                assert_asks_for_a_number(q, text)
             for text in ("nan", "inf"):
                 assert not check(q, text).correct
 

@@ -5,15 +5,18 @@ import math
 
 import pytest
 
-from lstm_core.questions import check, questions_for
+from helpers.questions import (
+    assert_asks_for_a_number,
+    assert_quiz_widgets_take_the_answers,
+    assert_the_answer_is_right,
+    assert_wrong_gets_exactly_the_hint,
+    assert_wrong_gets_the_hint,
+    by_key,
+)
 
 
 def sig(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def by_key():
-    return {q.key: q for q in questions_for("04")}
 
 
 def hand_rnn_survival(u=0.9, w=2.0, T=100, tp=10):
@@ -31,17 +34,17 @@ def hand_rnn_survival(u=0.9, w=2.0, T=100, tp=10):
 
 
 def test_lesson_04_has_its_questions():
-    assert set(by_key()) == {"left10", "longer", "half4"}
+    assert set(by_key("04")) == {"left10", "longer", "half4"}
 
 
 def test_left10_is_sigma_2_to_the_10():
-    q = by_key()["left10"]
+    q = by_key("04")["left10"]
     assert q.answer == pytest.approx(sig(2.0) ** 10, rel=1e-12)
     assert q.answer == pytest.approx(0.2810, abs=5e-5)
 
 
 def test_longer_is_the_lstm_by_hand():
-    q = by_key()["longer"]
+    q = by_key("04")["longer"]
     # LSTM: c after the pulse is σ(5)^k times its peak; above ½ for all 90 remaining steps
     lstm_survives_to_end = sig(5.0) ** 90 >= 0.5
     rnn = hand_rnn_survival()
@@ -51,7 +54,7 @@ def test_longer_is_the_lstm_by_hand():
 
 
 def test_half4_is_the_first_k_with_sigma_4_to_the_k_below_half():
-    q = by_key()["half4"]
+    q = by_key("04")["half4"]
     k = next(k for k in range(1, 1000) if sig(4.0) ** k < 0.5)
     assert k == 39
     assert q.answer == k
@@ -59,45 +62,26 @@ def test_half4_is_the_first_k_with_sigma_4_to_the_k_below_half():
 
 @pytest.mark.parametrize("key", ["left10", "longer", "half4"])
 def test_the_answer_is_right(key):
-    q = by_key()[key]
-    verdict = check(q, q.answer)
-    assert verdict.correct and verdict.message.startswith("Right!")
-    if not q.choices:
-        assert check(q, f"{q.answer:.4f}").correct
+    q = by_key("04")[key]
+    assert_the_answer_is_right(q)
 
 
 @pytest.mark.parametrize("key, wrong", [("left10", 0.5), ("left10", 0.8808), ("half4", 38), ("half4", 100)])
 def test_a_wrong_number_gets_the_hint(key, wrong):
-    q = by_key()[key]
-    verdict = check(q, wrong)
-    assert not verdict.correct
-    assert verdict.message == "Not quite. Hint: " + q.hint
+    assert_wrong_gets_exactly_the_hint(by_key("04")[key], wrong)
 
 
 def test_a_wrong_choice_gets_the_hint():
-    q = by_key()["longer"]
-    wrong = next(c for c in q.choices if c != q.answer)
-    verdict = check(q, wrong)
-    assert not verdict.correct and q.hint in verdict.message
+    q = by_key("04")["longer"]
+    assert_wrong_gets_the_hint(q, next(c for c in q.choices if c != q.answer))
 
 
 @pytest.mark.parametrize("key", ["left10", "half4"])
 @pytest.mark.parametrize("text", ["abc", "", "c_t"])
 def test_not_a_number_is_asked_for_a_number(key, text):
-    verdict = check(by_key()[key], text)
-    assert not verdict.correct and "Please type a number" in verdict.message
+    assert_asks_for_a_number(by_key("04")[key], text)
 
 
 def test_quiz_widgets_build_for_every_question():
     pytest.importorskip("ipywidgets")
-    from lstm_core import explore
-
-    for key, q in by_key().items():
-        w = explore.quiz("04", key)
-        if q.choices:
-            w.answer.value = q.answer
-        else:
-            w.answer.value = f"{q.answer:.4f}"
-        assert w.check().correct
-        w.reveal()
-        assert q.shown_answer in w.feedback.value
+    assert_quiz_widgets_take_the_answers("04", by_key("04").values())

@@ -12,6 +12,8 @@ from lstm_core.examples import VECTOR_CONCAT, vector_example
 from lstm_core.questions import check, questions_for
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
+from helpers.questions import assert_right, assert_wrong_gets_the_hint
+
 
 def sig(z):
     return 1.0 / (1.0 + math.exp(-z))
@@ -80,17 +82,13 @@ def test_gate_is_the_gate_that_moved_most_in_the_lessons_run(qs):
 
 def test_the_checker_on_every_question(qs):
     for q in qs.values():
-        right = check(q, q.answer)
-        assert right.correct and right.message.startswith("Right!"), q.key
+        assert_right(q)
         if q.choices:
-            wrong = next(c for c in q.choices if c != q.answer)
-            verdict = check(q, wrong)
-            assert not verdict.correct and q.hint in verdict.message
+            assert_wrong_gets_the_hint(q, next(c for c in q.choices if c != q.answer))
             assert not check(q, "something else").correct
         else:
             assert check(q, str(q.answer + 0.9 * q.tol)).correct
-            verdict = check(q, str(q.answer + 1.5 * q.tol))
-            assert not verdict.correct and q.hint in verdict.message
+            assert_wrong_gets_the_hint(q, str(q.answer + 1.5 * q.tol))
             assert "Please type a number" in check(q, "eighteen").message
 
 

@@ -6,6 +6,8 @@ import pytest
 from lstm_core import LSTMParams
 from lstm_core.rnn import RNNParams, rnn_backward, rnn_forward
 
+from helpers.fd import central_difference
+
 
 def rnn(D=2, H=3, O=None, seed=0):
     rng = np.random.default_rng(seed)
@@ -66,17 +68,7 @@ def test_scalar_inputs_and_zero_h0():
 # --- backward -------------------------------------------------------------------------
 
 
-def numeric_gradient(f, arr, eps=1e-5):
-    grad = np.zeros_like(arr)
-    for idx in np.ndindex(arr.shape):
-        keep = arr[idx]
-        arr[idx] = keep + eps
-        up = f()
-        arr[idx] = keep - eps
-        down = f()
-        arr[idx] = keep
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
+EPS = 1e-5
 
 
 def assert_relative(analytic, numeric, rtol=1e-6):
@@ -99,10 +91,10 @@ def test_backward_matches_central_differences(batched):
 
     grads, dxs, dh0 = rnn_backward(params, rnn_forward(params, xs, h0=h0), R)
     for name in ("W_x", "W_h", "b"):
-        assert_relative(getattr(grads, name), numeric_gradient(L, getattr(params, name)))
+        assert_relative(getattr(grads, name), central_difference(L, getattr(params, name), EPS))
     np.testing.assert_array_equal(grads.W_y, 0.0)  # the readout is not on the path of dh
-    assert_relative(dxs, numeric_gradient(L, xs))
-    assert_relative(dh0, numeric_gradient(L, h0))
+    assert_relative(dxs, central_difference(L, xs, EPS))
+    assert_relative(dh0, central_difference(L, h0, EPS))
 
 
 def test_return_dh_is_the_total_gradient_at_each_step():
@@ -117,7 +109,9 @@ def test_return_dh_is_the_total_gradient_at_each_step():
     np.testing.assert_array_equal(dh[-1], R[-1])
     for t in (0, 2, 4):
         start = trace.h[t].copy()
-        tail = numeric_gradient(lambda: float(np.sum(R[t + 1 :] * rnn_forward(params, xs[t + 1 :], h0=start).h)), start)
+        tail = central_difference(
+            lambda: float(np.sum(R[t + 1 :] * rnn_forward(params, xs[t + 1 :], h0=start).h)), start, EPS
+        )
         assert_relative(dh[t], R[t] + tail)
 
 
