@@ -133,14 +133,32 @@ def blit_text(buffer, text_artist, dpi, where=None):
         "center_baseline": y - ascent / 2,
     }[va]
     rows, cols = buffer.shape[:2]
-    colour = np.array(to_rgba(text_artist.get_color())[:3], dtype=np.float32) * 255  # (3,)
     opacity = 1.0 if text_artist.get_alpha() is None else text_artist.get_alpha()
+    keep, ink = _paint(font, s, text_artist.get_color(), opacity)  # (h, w, 1), (h, w, 3)
     h, w = mask.shape[:2]
     r0 = int(round(rows - (baseline + top))) + 1  # display y counts up from the bottom; +1 as Agg does
     c0 = int(round(x))
     rr0, cc0, rr1, cc1 = max(r0, 0), max(c0, 0), min(r0 + h, rows), min(c0 + w, cols)
     if rr0 >= rr1 or cc0 >= cc1:
         return
-    a = mask[rr0 - r0 : rr1 - r0, cc0 - c0 : cc1 - c0] * opacity  # (h, w, 1)
+    rows_in, cols_in = slice(rr0 - r0, rr1 - r0), slice(cc0 - c0, cc1 - c0)
     region = buffer[rr0:rr1, cc0:cc1, :3]
-    region[...] = region * (1.0 - a) + colour * a + 0.5
+    region[...] = region * keep[rows_in, cols_in] + ink[rows_in, cols_in]
+
+
+_PAINT = {}
+
+
+def _paint(font, text, colour, opacity):
+    """``(1 - a, colour·a + ½)`` of a string in one colour: the blend is then one multiply-add.
+
+    Cached, because most numbers on a figure keep their text and colour between two updates.
+    """
+    key = (id(font), text, str(colour), opacity)
+    if key not in _PAINT:
+        if len(_PAINT) > 4096:
+            _PAINT.clear()
+        a = font.mask(text)[0] * opacity  # (h, w, 1)
+        rgb = np.array(to_rgba(colour)[:3], dtype=np.float32) * 255  # (3,)
+        _PAINT[key] = (1.0 - a, rgb * a + 0.5)
+    return _PAINT[key]
