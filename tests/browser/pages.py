@@ -186,7 +186,12 @@ class Slider:
     def log(self) -> bool:
         """A FloatLogSlider (base 10): min, max and the handle are exponents, the readout is 10**now."""
         v = self.value
-        return abs(v - self.now) > 1e-9 and v > 0 and abs(math.log10(v) - self.now) < 1e-2
+        if abs(v - self.now) <= 1e-9 or v < 0:
+            return False
+        # near the bottom of a log range the readout keeps few digits (1.02e-4 shows 0.00010), so
+        # compare 10**now rounded as the readout is, not log10 of the rounded readout
+        digits = decimals(self.readout)
+        return f"{10 ** self.now:.{digits}f}" == self.readout or (v > 0 and abs(math.log10(v) - self.now) < 1e-2)
 
     @property
     def position(self) -> float:
