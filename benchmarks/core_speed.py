@@ -1,7 +1,7 @@
 """How fast is lstm_core's forward and forward + backward? Prints a table; not a test.
 
     .venv/bin/python benchmarks/core_speed.py             # lstm_core vs the vector seed's loop
-    /work/torchenv/bin/python benchmarks/core_speed.py    # ... and vs torch.nn.LSTM (CPU), if importable
+    /tmp/torchenv/bin/python benchmarks/core_speed.py     # ... and vs torch.nn.LSTM (CPU), if importable
     .venv/bin/python benchmarks/core_speed.py --quick     # 4 sizes instead of 48
 
 Columns, per size (B sequences, T steps, H hidden units, D inputs), all medians in milliseconds:
@@ -297,7 +297,7 @@ def main(argv=None):
         torch.set_num_threads(1)
     else:
         print("torch is not importable in this interpreter: the torch columns are skipped "
-              "(run with a python that has torch, e.g. /work/torchenv/bin/python, to get them)")
+              "(run with a python that has torch, e.g. a separate venv with torch==2.13.0, to get them)")
     sizes = QUICK if args.quick else [(B, T, H, D) for B in GRID["B"] for T in GRID["T"] for H in GRID["H"]
                                       for D in GRID["D"]]
     start = time.perf_counter()

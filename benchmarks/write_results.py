@@ -4,7 +4,7 @@
 
 ``make bench`` runs it last (the benchmarks run in name order, and this name sorts after theirs).
 Sections: out/core_speed_torch.md (core_speed.py run by a python with torch, e.g.
-/work/torchenv/bin/python), out/core_speed.md (core_speed.py run by the suite's venv, no torch),
+a separate venv with torch), out/core_speed.md (core_speed.py run by the suite's venv, no torch),
 out/slider_latency.md and out/suite_time.md; a missing one is named as missing. The hand-written
 notes between the ``notes`` markers of an existing RESULTS.md are kept.
 """
@@ -24,7 +24,7 @@ NOTES_START, NOTES_END = "<!-- notes:start -->", "<!-- notes:end -->"
 # (file in out/, heading suffix, where it comes from)
 SECTIONS = [
     ("core_speed_torch.md", "with torch",
-     "core_speed.py run by a python that has torch (`/work/torchenv/bin/python`)"),
+     "core_speed.py run by a python that has torch (a separate venv)"),
     ("core_speed.md", "suite venv, no torch",
      "core_speed.py run by the suite's venv (`make bench`; torch is not installed there)"),
     ("slider_latency.md", "", "slider_latency.py (`make bench`)"),

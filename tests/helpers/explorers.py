@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SEED_DIRS = [Path(__file__).parent.parent / "seeds", Path("/work/shared/seeds")]
+SEED_DIRS = [Path(__file__).parents[1] / "seeds", Path(__file__).parents[3] / "shared" / "seeds"]
 
 
 # --------------------------------------------------------------------------- warnings
