@@ -15,7 +15,8 @@ from lstm_core.examples import scalar_example, vector_example  # noqa: E402
 from lstm_core.explain import step_terms  # noqa: E402
 from lstm_core.gates import GATE_NAMES, GATES, SIGMOID_GATES  # noqa: E402
 from lstm_core.explore import diagram  # noqa: E402
-from lstm_core.explore.diagram import CellDiagram, fmt, fmt_vector, text_color  # noqa: E402
+from lstm_core.explore.diagram import CellDiagram, fmt, fmt_vector  # noqa: E402
+from lstm_core.explore.render import text_color  # noqa: E402
 from lstm_core.explore.render import BlitFigure  # noqa: E402
 
 LAYOUTS = {  # (figsize, rect): the diagram alone, and beside the plots of lesson 02

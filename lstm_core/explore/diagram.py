@@ -23,12 +23,12 @@ h_t = o_t tanh(c_t)
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.colors import Normalize, to_rgba
+from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from ..gates import GATE_NAMES, GATES, SIGMOID_GATES
-from .render import VALUE_CMAP
+from .render import VALUE_CMAP, text_color
 
 # ---------------------------------------------------------------- colour scales
 # Fixed norms: a colour means the same number at every step and every slider setting.
@@ -91,14 +91,6 @@ def value_color(value, norm):
         return CMAP(np.nan)
     lo, hi = norm.vmin, norm.vmax
     return CMAP((min(max(value, lo), hi) - lo) / (hi - lo))
-
-
-def text_color(fill):
-    """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance)."""
-    r, g, b, _ = to_rgba(fill)
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return "black" if luminance > 0.179 else "white"
 
 
 def fmt(value):

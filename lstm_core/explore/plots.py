@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from ..gates import QUANTITY_NAMES
-from .render import QUANTITY_COLORS, VALUE_CMAP
+from .render import QUANTITY_COLORS, VALUE_CMAP, text_color
 
 
 def label(k):
@@ -81,10 +81,9 @@ class Heatmap:
         values = np.asarray(values, dtype=np.float64)  # (rows, cols)
         self.image.set_array(values.ravel())
         colours = self.cmap(self.norm(values))  # (rows, cols, 4); clipped by the norm
-        luminance = colours[..., :3] @ np.array([0.299, 0.587, 0.114])
         for (r, c), text in np.ndenumerate(self.texts):
             text.set_text(compact(values[r, c], self.fmt))
-            text.set_color("black" if luminance[r, c] > 0.5 else "white")
+            text.set_color(text_color(colours[r, c]))
 
 
 def compact(v, fmt="{:.2f}"):

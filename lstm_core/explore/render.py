@@ -12,6 +12,7 @@ import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -44,6 +45,14 @@ QUANTITY_COLORS = {
 
 # Heatmaps and value colours: perceptually uniform and colour-blind safe.
 VALUE_CMAP = "cividis"
+
+def text_color(fill):
+    """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance)."""
+    r, g, b, _ = to_rgba(fill)
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "black" if luminance > 0.179 else "white"
+
 
 DEFAULT_DPI = 80  # modest: fewer pixels to fill and to compress per update
 PNG_COMPRESS_LEVEL = 1  # zlib level 1: most of the size win for a fraction of the time
