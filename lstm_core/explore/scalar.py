@@ -79,13 +79,14 @@ class ScalarWalkthrough(Explorer):
 
     def draw(self):
         trace, t = self.trace, self.t
-        self.diagram.update(step_terms(self.params, trace, t))
+        terms = step_terms(self.params, trace, t)
+        self.diagram.update(terms)
         series = {k: getattr(trace, k)[:, 0] for k in QUANTITIES}
         self.gate_lines.update(series, t)
         self.state_lines.update(series, t)
         self.y_text.set_text(f"y = {trace.prediction[0]:.4f}")
         self.image.value = self.figure.png()
-        self.equations.value = equations_html(step_terms(self.params, trace, t))
+        self.equations.value = equations_html(terms)
         rows = [
             [f"<b>{s + 1}</b>" if s == t else s + 1, f"{trace.x[s, 0]:.2f}"] + [f"{series[k][s]:.4f}" for k in QUANTITIES]
             for s in range(trace.T)
