@@ -92,7 +92,7 @@ def new_value(w, rng):
 
 
 def blit_figures(explorer):
-    from lstm_core.explore.render import BlitFigure
+    from lstm_core.explore.panels.render import BlitFigure
 
     return [v for v in vars(explorer).values() if isinstance(v, BlitFigure)]
 

@@ -121,7 +121,7 @@ def training_table():
     import lstm_core as L
     from lstm_core import tasks
 
-    from lstm_core.readout import counting_start
+    from lstm_core.lessons.l06_training import counting_start
 
     lines = ["| lesson 06 training | settings | seconds (median of 3) | final loss |", "|---|---|---|---|"]
     verdicts = []

@@ -39,7 +39,6 @@ from .bptt import backward
 from .rnn import RNNParams, RNNTrace, rnn_forward, rnn_backward
 from .loss import mse_loss, loss_and_grads
 from .train import train
-from .flow import lstm_gradient_by_lag, rnn_gradient_by_lag, cell_carry
 
 __all__ = [
     "GATES",
@@ -59,7 +58,4 @@ __all__ = [
     "mse_loss",
     "loss_and_grads",
     "train",
-    "lstm_gradient_by_lag",
-    "rnn_gradient_by_lag",
-    "cell_carry",
 ]

@@ -5,7 +5,7 @@ import sys
 
 from .examples import scalar_example, vector_example
 from .sequence import forward
-from .walkthrough import scalar_table, vector_details
+from .examples import scalar_table, vector_details
 
 
 def main(argv=None):

@@ -89,7 +89,7 @@ def remember_first(n_sequences, gap, seed=0, noise=0.0):
 
     T = gap + 1. ``noise`` > 0 fills the gap with Gaussian noise of that standard deviation
     instead of zeros. The answer sits ``gap`` steps back, so the gradient that teaches it
-    has to travel ``gap`` steps (``lstm_core.flow`` measures how much of it arrives).
+    has to travel ``gap`` steps (``lstm_core.lessons.l05_gradients`` measures how much of it arrives).
     """
     B = expect_int("n_sequences", n_sequences)
     gap = expect_int("gap", gap, minimum=0)

@@ -97,7 +97,7 @@ def test_postbuild_installs_lstm_core_into_a_fresh_venv(tmp_path):
         "from lstm_core.examples import scalar_example\n"
         "trace = lstm_core.forward(*scalar_example())\n"
         "print(json.dumps({'file': lstm_core.__file__, 'prediction': float(trace.prediction[0]),\n"
-        "  'subpackages': [m for m in ('lstm_core.explore', 'lstm_core.questions')\n"
+        "  'subpackages': [m for m in ('lstm_core.explore', 'lstm_core.lessons.questions')\n"
         "                  if importlib.util.find_spec(m) is not None]}))\n"
     )
     elsewhere = tmp_path / "elsewhere"
@@ -108,7 +108,7 @@ def test_postbuild_installs_lstm_core_into_a_fresh_venv(tmp_path):
     seconds = time.monotonic() - start
 
     assert Path(found["file"]).resolve().is_relative_to(venv.resolve()), f"lstm_core imported from {found['file']}"
-    assert found["subpackages"] == ["lstm_core.explore", "lstm_core.questions"]
+    assert found["subpackages"] == ["lstm_core.explore", "lstm_core.lessons.questions"]
     from lstm_core.examples import scalar_example
 
     import lstm_core

@@ -1,4 +1,4 @@
-"""lstm_core.bridge: the layout table, the exports to PyTorch and Keras, the stored reference, the torch check.
+"""lstm_core.lessons.l07_layouts: the layout table, the exports to PyTorch and Keras, the stored reference, the torch check.
 
 Expected layouts are built here block by block from the frameworks' documented orders, not from
 the module's own output. The live PyTorch path runs only where torch can be imported; elsewhere
@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core import GATES, LSTMParams, bridge, forward
+from lstm_core import GATES, LSTMParams, forward
+from lstm_core.lessons import l07_layouts as bridge
 from lstm_core.examples import vector_example
 
 ROOT = Path(__file__).resolve().parents[1]
-NPZ = ROOT / "tests" / "reference" / "torch_lstm.npz"
-RELATIVE_NPZ = "../tests/reference/torch_lstm.npz"  # what notebook 07 loads, from notebooks/
+NPZ = ROOT / "lstm_core" / "data" / "torch_lstm.npz"
+RELATIVE_NPZ = "../lstm_core/data/torch_lstm.npz"  # a path given by hand, from notebooks/
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (optional; the suite never needs it)")
 
@@ -168,32 +169,23 @@ def test_load_torch_reference():
         bridge.load_torch_reference("case9")
 
 
-def test_the_reference_is_found_from_any_working_directory(tmp_path, monkeypatch):
-    """The browser tests run copies of the notebooks in a folder of their own: the package's checkout finds it."""
+def test_the_reference_is_package_data_found_from_any_working_directory(tmp_path, monkeypatch):
+    """The browser tests and Binder run the notebooks elsewhere: the copy inside the package is used."""
     monkeypatch.chdir(tmp_path)
-    assert bridge.find_reference() == NPZ
+    assert bridge.REFERENCE_FILE == NPZ
     assert bridge.reference_sizes(bridge.load_torch_reference("case0")) == (1, 1, 3, None)
+    assert bridge.reference_sizes(bridge.load_torch_reference("case3", NPZ)) == (3, 2, 7, 3)
 
 
-def test_without_a_checkout_beside_the_package_notebooks_dot_dot_is_used(tmp_path, monkeypatch):
-    """lstm_core installed into site-packages (Binder): the notebook runs in the repository's notebooks/."""
-    monkeypatch.setattr(bridge, "__file__", str(tmp_path / "site-packages" / "lstm_core" / "bridge.py"))
-    monkeypatch.chdir(ROOT / "notebooks")
-    assert bridge.find_reference().resolve() == NPZ
-    assert bridge.reference_sizes(bridge.load_torch_reference("case3", RELATIVE_NPZ)) == (3, 2, 7, 3)
-
-
-def test_nowhere_to_be_found_says_so_with_no_path_of_this_machine(tmp_path, monkeypatch):
-    monkeypatch.setattr(bridge, "__file__", str(tmp_path / "site-packages" / "lstm_core" / "bridge.py"))
+def test_a_path_that_is_not_there_says_so_with_no_path_of_this_machine(tmp_path, monkeypatch):
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
-    for call in (lambda: bridge.load_torch_reference("case3"), lambda: bridge.load_torch_reference("case3", RELATIVE_NPZ)):
-        with pytest.raises(FileNotFoundError) as info:
-            call()
-        message = str(info.value)
-        assert message.startswith(("tests/reference/torch_lstm.npz: not found", RELATIVE_NPZ + ": no such file"))
-        assert str(tmp_path) not in message and os.getcwd() not in message
-        assert not re.search(r"/(tmp|root|home|work|Users)/", message), message
+    with pytest.raises(FileNotFoundError) as info:
+        bridge.load_torch_reference("case3", RELATIVE_NPZ)
+    message = str(info.value)
+    assert message.startswith(RELATIVE_NPZ + ": no such file")
+    assert str(tmp_path) not in message and os.getcwd() not in message
+    assert not re.search(r"/(tmp|root|home|work|Users)/", message), message
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -260,7 +252,7 @@ def test_importing_bridge_does_not_import_torch():
     import subprocess
     import sys
 
-    code = "import lstm_core.bridge, sys; print('torch' in sys.modules)"
+    code = "import lstm_core.lessons.l07_layouts, sys; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -1,4 +1,4 @@
-"""The cell diagram (lstm_core.explore.diagram): labels from the gate constants, the printed
+"""The cell diagram (lstm_core.explore.panels.diagram): labels from the gate constants, the printed
 numbers, colours that follow the values, a fixed set of artists, and readable extremes."""
 
 import itertools
@@ -12,12 +12,12 @@ pytest.importorskip("matplotlib")
 
 from lstm_core import LSTMParams, forward  # noqa: E402
 from lstm_core.examples import scalar_example, vector_example  # noqa: E402
-from lstm_core.explain import step_terms  # noqa: E402
+from lstm_core.lessons.l02_step import step_terms  # noqa: E402
 from lstm_core.gates import GATE_NAMES, GATES, SIGMOID_GATES  # noqa: E402
-from lstm_core.explore import diagram  # noqa: E402
-from lstm_core.explore.diagram import CellDiagram, fmt, fmt_vector  # noqa: E402
-from lstm_core.explore.render import text_color  # noqa: E402
-from lstm_core.explore.render import BlitFigure  # noqa: E402
+from lstm_core.explore.panels import diagram  # noqa: E402
+from lstm_core.explore.panels.diagram import CellDiagram, fmt, fmt_vector  # noqa: E402
+from lstm_core.explore.panels.render import text_color  # noqa: E402
+from lstm_core.explore.panels.render import BlitFigure  # noqa: E402
 
 LAYOUTS = {  # (figsize, rect): the diagram alone, and beside the plots of lesson 02
     "alone": ((7, 3.6), (0.0, 0.0, 1.0, 1.0)),

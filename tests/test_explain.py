@@ -12,7 +12,7 @@ import pytest
 
 from lstm_core import LSTMParams, forward
 from lstm_core.examples import scalar_example, vector_example
-from lstm_core.explain import step_terms
+from lstm_core.lessons.l02_step import step_terms
 
 ORDER = "ifgo"  # PyTorch's stacking of the gate blocks
 TOL = 1e-12

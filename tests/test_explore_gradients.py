@@ -12,7 +12,7 @@ pytest.importorskip("matplotlib")
 
 from lstm_core import backward, forward  # noqa: E402
 from lstm_core import explore  # noqa: E402
-from lstm_core.flow import (  # noqa: E402
+from lstm_core.lessons.l05_gradients import (  # noqa: E402
     flow_inputs,
     lstm_for_flow,
     lstm_gradient_by_lag,

@@ -20,7 +20,7 @@ pytest.importorskip("matplotlib")
 from lstm_core import LSTMParams, forward, mse_loss, train  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.examples import VECTOR_CONCAT  # noqa: E402
-from lstm_core.explore import training as training_module  # noqa: E402
+from lstm_core.explore.explorers import training as training_module  # noqa: E402
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting  # noqa: E402
 
 from helpers.explorers import cells, headers, set_value, warnings_as_errors  # noqa: E402

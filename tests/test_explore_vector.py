@@ -22,7 +22,7 @@ pytest.importorskip("matplotlib")
 from lstm_core import LSTMParams, forward  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.examples import vector_example  # noqa: E402
-from lstm_core.walkthrough import vector_details  # noqa: E402
+from lstm_core.examples import vector_details  # noqa: E402
 
 from helpers.explorers import (  # noqa: E402
     equation_lines,

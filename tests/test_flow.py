@@ -1,10 +1,10 @@
-"""lstm_core.flow: gradient norms by lag, checked against finite differences and against the lesson's claims."""
+"""lstm_core.lessons.l05_gradients: gradient norms by lag, checked against finite differences and against the lesson's claims."""
 
 import numpy as np
 import pytest
 
 from lstm_core import forward
-from lstm_core.flow import (
+from lstm_core.lessons.l05_gradients import (
     cell_carry,
     flow_inputs,
     lstm_for_flow,

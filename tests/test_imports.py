@@ -28,7 +28,7 @@ def test_import_lstm_core_is_light():
 
 
 def test_import_of_the_core_modules_is_light():
-    stmt = "import lstm_core.params, lstm_core.cell, lstm_core.sequence, lstm_core.bptt, lstm_core.examples, lstm_core.walkthrough"
+    stmt = "import lstm_core.params, lstm_core.cell, lstm_core.sequence, lstm_core.bptt, lstm_core.examples"
     assert imported_after(stmt) == "[]"
 
 

@@ -1,4 +1,4 @@
-"""lstm_core.lag (lesson 05's runs) against hand calculations and against lstm_core.flow."""
+"""lstm_core.lessons.l05_gradients (lesson 05's runs) against hand calculations and against lstm_core.lessons.l05_gradients."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lstm_core import forward
-from lstm_core.flow import flow_inputs, lstm_for_flow, lstm_gradient_by_lag, rnn_for_flow, rnn_gradient_by_lag
-from lstm_core.lag import (
+from lstm_core.lessons.l05_gradients import flow_inputs, lstm_for_flow, lstm_gradient_by_lag, rnn_for_flow, rnn_gradient_by_lag
+from lstm_core.lessons.l05_gradients import (
     DEFAULTS,
     carry_run,
     constant_carry,

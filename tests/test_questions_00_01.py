@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lstm_core.questions import check, questions_for
+from lstm_core.lessons.questions import check, questions_for
 
 from helpers.questions import (
     assert_asks_for_a_number,

@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from lstm_core.questions import check, questions_for
+from lstm_core.lessons.questions import check, questions_for
 
 from helpers.questions import (
     assert_asks_for_a_number,
@@ -21,7 +21,7 @@ from helpers.questions import (
 pytest.importorskip("ipywidgets")
 
 from lstm_core import explore  # noqa: E402
-from lstm_core.explore.quizzes import QuestionWidget  # noqa: E402
+from lstm_core.explore.explorers.quizzes import QuestionWidget  # noqa: E402
 
 # The scalar seed's lstm_params: (W_x, W_h, b) per gate; X = [1, 2, 3]; y_pred = 4 * last_hidden
 SCALAR = {"forget": (0.5, 0.1, 0.0), "input": (0.6, 0.2, 0.0), "cell": (0.7, 0.3, 0.0), "output": (0.8, 0.4, 0.0)}
@@ -205,7 +205,7 @@ def test_quiz_can_be_called_again_and_again():
     second = explore.quiz("02", "f1")
     third = explore.quiz("03", "forget_unit")
     assert isinstance(explore.quiz, types.FunctionType)
-    import lstm_core.explore.quizzes  # noqa: F401  (importing the submodule again changes nothing)
+    import lstm_core.explore.explorers.quizzes  # noqa: F401  (importing the submodule again changes nothing)
 
     assert isinstance(explore.quiz, types.FunctionType)
     assert explore.quiz("02", "c1").question.key == "c1"

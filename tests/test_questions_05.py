@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lstm_core import forward
-from lstm_core.flow import flow_inputs, lstm_for_flow, rnn_for_flow
+from lstm_core.lessons.l05_gradients import flow_inputs, lstm_for_flow, rnn_for_flow
 
 from helpers.questions import (
     assert_asks_for_a_number,

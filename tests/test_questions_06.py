@@ -9,7 +9,7 @@ import pytest
 
 from lstm_core import forward, train
 from lstm_core.examples import VECTOR_CONCAT, vector_example
-from lstm_core.questions import check, questions_for
+from lstm_core.lessons.questions import check, questions_for
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
 from helpers.questions import assert_right, assert_wrong_gets_the_hint

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_core import LSTMParams
-from lstm_core.questions import check
+from lstm_core.lessons.questions import check
 
 from helpers.questions import (
     assert_asks_for_a_number,

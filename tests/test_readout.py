@@ -1,4 +1,4 @@
-"""lstm_core.readout: the least-squares readout against the closed form, the lesson's starting
+"""lstm_core.lessons.l06_training: the least-squares readout against the closed form, the lesson's starting
 weights, the change of the activations, and the step count of a run against a recorded run."""
 
 import math
@@ -8,7 +8,7 @@ import pytest
 
 from lstm_core import LSTMParams, forward, loss_and_grads, train
 from lstm_core.examples import EXPECTED_NEXT, SEQUENCE, scalar_example, vector_example
-from lstm_core.readout import activation_change, counting_start, fit_readout, steps_until_within
+from lstm_core.lessons.l06_training import activation_change, counting_start, fit_readout, steps_until_within
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
 

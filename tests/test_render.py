@@ -12,9 +12,9 @@ Image = pytest.importorskip("PIL.Image")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lstm_core.explore import glyphs, render  # noqa: E402
-from lstm_core.explore.glyphs import blit_text, can_blit  # noqa: E402
-from lstm_core.explore.render import BlitFigure, encode_png  # noqa: E402
+from lstm_core.explore.panels import glyphs, render  # noqa: E402
+from lstm_core.explore.panels.glyphs import blit_text, can_blit  # noqa: E402
+from lstm_core.explore.panels.render import BlitFigure, encode_png  # noqa: E402
 
 
 def decode(png):

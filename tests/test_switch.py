@@ -1,11 +1,11 @@
-"""lstm_core.switch against hand calculation with the math module (lesson 01's core)."""
+"""lstm_core.lessons.l01_switches against hand calculation with the math module (lesson 01's core)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from lstm_core.switch import (
+from lstm_core.lessons.l01_switches import (
     gate_curve,
     gate_state,
     gated_signal,

@@ -1,4 +1,4 @@
-"""lstm_core against PyTorch's LSTMCell, from the stored reference tests/reference/torch_lstm.npz.
+"""lstm_core against PyTorch's LSTMCell, from the stored reference lstm_core/data/torch_lstm.npz.
 
 See tests/reference/README.md for the cases and keys. Tolerance: every array agrees with
 torch's to 1e-10 in absolute terms, elementwise (assert_allclose with rtol=0, atol=1e-10).
@@ -11,7 +11,7 @@ import pytest
 
 from lstm_core import GATES, LSTMParams, backward, forward
 
-NPZ = Path(__file__).resolve().parent / "reference" / "torch_lstm.npz"
+NPZ = Path(__file__).resolve().parents[1] / "lstm_core" / "data" / "torch_lstm.npz"
 TOL = dict(rtol=0, atol=1e-10)
 
 

@@ -3,7 +3,7 @@ hint, text that is no number is asked for a number, and each quiz widget takes i
 
 import re
 
-from lstm_core.questions import check, questions_for
+from lstm_core.lessons.questions import check, questions_for
 
 
 def by_key(lesson):

@@ -4,7 +4,7 @@ This script builds ``torch.nn.LSTMCell(D, H)`` in float64, runs it over short
 sequences starting from non-zero (h0, c0), backpropagates a random linear loss
 ``sum(h_all * R)`` with autograd, and stores everything (parameters, inputs,
 initial states, all hidden/cell states, per-step gate activations and all
-gradients) into ``torch_lstm.npz`` next to this file.
+gradients) into ``lstm_core/data/torch_lstm.npz`` (package data).
 
 Why: the numpy LSTM in this project is checked against PyTorch's LSTM, but
 torch must never be a test dependency. The tests therefore only load this
@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-OUT_PATH = Path(__file__).resolve().parent / "torch_lstm.npz"
+# package data: lesson 07 loads it from an installed lstm_core too
+OUT_PATH = Path(__file__).resolve().parents[2] / "lstm_core" / "data" / "torch_lstm.npz"
 
 # (D, H, T, B); B is None for an unbatched case.
 CASES = [

@@ -2,8 +2,10 @@
 
 from ..examples import EXPECTED_NEXT, vector_example
 from ..sequence import forward
-from . import Question
+from .questions import Question
 
+
+# Questions ------------------------------------------------------------------------------------------------------------
 
 def questions():
     params, xs = vector_example()

@@ -2,18 +2,18 @@
 
 ``SoftSwitch``: sliders for w, b and x; σ(w·x + b) and tanh(w·x + b) as curves over x, a marker
 at the current x, the switch point x* = -b/w. ``GatedSignal``: a candidate wave g, an input
-gate i = σ(z_i) and what passes, i·g. Every number comes from ``lstm_core.switch``.
+gate i = σ(z_i) and what passes, i·g. Every number comes from ``lstm_core.lessons.l01_switches``.
 """
 
 import ipywidgets as widgets
 import numpy as np
 
-from ..cell import sigmoid
-from ..gates import GATE_NAMES, QUANTITY_NAMES
-from ..switch import gate_curve, gate_state, gated_signal, signal_wave, switch_point
+from lstm_core.cell import sigmoid
+from lstm_core.gates import GATE_NAMES, QUANTITY_NAMES
+from lstm_core.lessons.l01_switches import gate_curve, gate_state, gated_signal, signal_wave, switch_point
 from .base import Explorer, html_table, slider
-from .plots import label
-from .render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
+from ..panels.plots import label
+from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
 X_RANGE = (-5.0, 5.0)  # the plotted inputs, and the range of the x slider
 W_RANGE = (-5.0, 5.0)

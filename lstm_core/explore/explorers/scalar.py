@@ -3,16 +3,16 @@
 import ipywidgets as widgets
 import numpy as np
 
-from ..examples import scalar_example
-from ..explain import step_terms
-from ..gates import GATE_NAMES, GATES, QUANTITIES, SIGMOID_GATES
-from ..params import LSTMParams
-from ..sequence import forward
+from lstm_core.examples import scalar_example
+from lstm_core.lessons.l02_step import step_terms
+from lstm_core.gates import GATE_NAMES, GATES, QUANTITIES, SIGMOID_GATES
+from lstm_core.params import LSTMParams
+from lstm_core.sequence import forward
 from .base import Explorer, html_table, slider
-from .diagram import CellDiagram
-from .equations import equations_html
-from .plots import TimeLines, label
-from .render import BlitFigure
+from ..panels.diagram import CellDiagram
+from ..panels.equations import equations_html
+from ..panels.plots import TimeLines, label
+from ..panels.render import BlitFigure
 
 WEIGHT_RANGE = (-5.0, 5.0)
 INPUT_RANGE = (-5.0, 5.0)

@@ -4,12 +4,12 @@ tanh RNN's h_t, the carries ∂c_t/∂c_{t_p} and ∂h_t/∂h_{t_p}, and how lon
 import ipywidgets as widgets
 import numpy as np
 
-from ..explain import step_terms
-from ..gates import QUANTITY_NAMES
-from ..memory import DEFAULTS, conveyor_run
+from lstm_core.lessons.l02_step import step_terms
+from lstm_core.gates import QUANTITY_NAMES
+from lstm_core.lessons.l04_memory import DEFAULTS, conveyor_run
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table, slider
-from .plots import label
-from .render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
+from ..panels.plots import label
+from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
 MAX_T = 100
 T_RANGE = (10, MAX_T)

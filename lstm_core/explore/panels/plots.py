@@ -8,7 +8,7 @@ the learner's hand.
 import numpy as np
 from matplotlib.colors import Normalize
 
-from ..gates import QUANTITY_NAMES
+from lstm_core.gates import QUANTITY_NAMES
 from .render import QUANTITY_COLORS, VALUE_CMAP, text_color
 
 

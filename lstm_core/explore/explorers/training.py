@@ -1,7 +1,7 @@
 """Lesson 06's explorer: train an LSTM on the counting task with Adam, watch the loss fall, and
 compare every activation for 1, 2, 3 before and after training.
 
-Every number comes from lstm_core (``train``, ``forward``, ``mse_loss`` and ``lstm_core.readout``);
+Every number comes from lstm_core (``train``, ``forward``, ``mse_loss`` and ``lstm_core.lessons.l06_training``);
 this module only draws. Training runs synchronously in the kernel when Train is clicked; the
 callback of ``lstm_core.train`` moves the progress bar and redraws the loss curve every few steps.
 """
@@ -9,16 +9,16 @@ callback of ``lstm_core.train`` moves the progress bar and redraws the loss curv
 import ipywidgets as widgets
 import numpy as np
 
-from ..examples import EXPECTED_NEXT, SEQUENCE
-from ..gates import QUANTITIES
-from ..loss import mse_loss
-from ..readout import activation_change, counting_start
-from ..sequence import forward
-from ..tasks import COUNT_TASK, COUNT_TRAINING, counting
-from ..train import History, train
+from lstm_core.examples import EXPECTED_NEXT, SEQUENCE
+from lstm_core.gates import QUANTITIES
+from lstm_core.loss import mse_loss
+from lstm_core.lessons.l06_training import activation_change, counting_start
+from lstm_core.sequence import forward
+from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
+from lstm_core.train import History, train
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
-from .plots import Heatmap, label
-from .render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
+from ..panels.plots import Heatmap, label
+from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
 #: log10 of the learning rate's range (1e-4 .. 1)
 LR_EXPONENTS = (-4.0, 0.0)

@@ -27,7 +27,7 @@ from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
-from ..gates import GATE_NAMES, GATES, SIGMOID_GATES
+from lstm_core.gates import GATE_NAMES, GATES, SIGMOID_GATES
 from .render import VALUE_CMAP, text_color
 
 # ---------------------------------------------------------------- colour scales

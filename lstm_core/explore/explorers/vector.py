@@ -6,17 +6,17 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ..examples import vector_example
-from ..explain import step_terms
-from ..gates import GATE_NAMES, GATES, QUANTITIES
-from ..params import LSTMParams
-from ..sequence import forward
-from ..walkthrough import prediction_line, vector_details
+from lstm_core.examples import vector_example
+from lstm_core.lessons.l02_step import step_terms
+from lstm_core.gates import GATE_NAMES, GATES, QUANTITIES
+from lstm_core.params import LSTMParams
+from lstm_core.sequence import forward
+from lstm_core.examples import prediction_line, vector_details
 from .base import Explorer, slider
-from .diagram import CellDiagram
-from .equations import equations_html
-from .plots import Heatmap
-from .render import BlitFigure
+from ..panels.diagram import CellDiagram
+from ..panels.equations import equations_html
+from ..panels.plots import Heatmap
+from ..panels.render import BlitFigure
 
 WEIGHT_RANGE = (-3.0, 3.0)
 INPUT_RANGE = (-5.0, 5.0)

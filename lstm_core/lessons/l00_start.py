@@ -5,7 +5,10 @@ import numpy as np
 from ..cell import step
 from ..gates import GATE_NAMES, GATES, SIGMOID_GATES
 from ..params import LSTMParams
-from . import Question
+from .questions import Question
+
+
+# Questions ------------------------------------------------------------------------------------------------------------
 
 SHUT = 30.0  # a bias this large makes σ 0 or 1 to ten decimals
 

@@ -2,7 +2,7 @@
 
 import ipywidgets as widgets
 
-from ..questions import check, questions_for
+from lstm_core.lessons.questions import check, questions_for
 
 
 class QuestionWidget:

@@ -27,11 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .bptt import backward
-from .checks import as_float_array, expect_int
-from .gates import GATES
-from .params import LSTMParams
-from .sequence import as_sequence, forward, initial_state
+from ..bptt import backward
+from ..checks import as_float_array, expect_int
+from ..gates import GATE_NAMES, GATES
+from ..params import LSTMParams
+from ..sequence import as_sequence, forward, initial_state
+from .questions import Question
+
 
 #: The order of the gate blocks in PyTorch's weights (its docs: W_ii | W_if | W_ig | W_io), in its own letters
 TORCH_GATES = ("i", "f", "g", "o")
@@ -159,34 +161,20 @@ def keras_column(gate, unit, H):
 # ------------------------------------------------------------------- the stored reference
 
 
-#: The stored PyTorch reference, relative to the repository's root (see tests/reference/README.md)
-REFERENCE_FILE = "tests/reference/torch_lstm.npz"
-
-
-def find_reference():
-    """The path of REFERENCE_FILE: in the checkout that holds this lstm_core package (an editable
-    install: make lab, make test, the browser tests, which run copies of the notebooks elsewhere),
-    else one folder above the working directory (notebooks/ of a checkout whose lstm_core was
-    installed into site-packages, as on Binder). The path is absolute: do not print it.
-    """
-    for root in (Path(__file__).resolve().parents[1], Path.cwd().parent):
-        candidate = root / REFERENCE_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"{REFERENCE_FILE}: not found next to the lstm_core package, nor one folder above the "
-                            f"working directory; run the notebook from the repository's notebooks/ folder, or pass "
-                            f"path= to load_torch_reference")
+#: The stored PyTorch reference ships inside the package (lstm_core/data), so lesson 07 works from an
+#: installed lstm_core too; tests/reference/make_torch_reference.py writes it (see tests/reference/README.md)
+REFERENCE_FILE = Path(__file__).resolve().parents[1] / "data" / "torch_lstm.npz"
 
 
 def load_torch_reference(case, path=None):
-    """One case of the stored PyTorch reference (REFERENCE_FILE) as a dict of arrays.
+    """One case of the stored PyTorch reference (REFERENCE_FILE, package data) as a dict of arrays.
 
     Keys as in tests/reference/README.md (``weight_ih``, ``xs``, ``h``, ``grad_weight_ih`` ...),
-    plus ``torch_version``, a string. ``path`` defaults to ``find_reference()``; a path given
+    plus ``torch_version``, a string. ``path`` defaults to the copy in the package; a path given
     is used as given, so a relative path stays relative in every message.
     """
     if path is None:
-        path = find_reference()
+        path = REFERENCE_FILE
     try:
         data = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -309,3 +297,66 @@ def pytorch_check(params, xs, h0=None, c0=None):
     parts = [("h", h, trace.h), ("c_T", c, trace.c[-1])] + ([("y", y, trace.y)] if params.has_readout else [])
     verdicts = [f"{name} {max_abs_difference(theirs, ours) < TOLERANCE}" for name, theirs, ours in parts]
     return "PyTorch (torch.nn.LSTM, float64) agrees with lstm_core to 1e-10: " + ", ".join(verdicts)
+
+
+# Questions ------------------------------------------------------------------------------------------------------------
+
+def shape_text(shape):
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def questions():
+    D, H = 1, 2
+    weight_ih = torch_lstm_state(LSTMParams.random(D, H))["weight_ih_l0"]
+    right = shape_text(weight_ih.shape)
+    shapes = {right, shape_text(weight_ih.T.shape), shape_text((H, D)), shape_text((4 * H, H))}
+
+    gate, b_ih, b_hh = "f", 0.3, 0.2
+    row = GATES.index(gate)  # H = 1: the gate's row is its block
+    bias_ih, bias_hh = np.zeros(4), np.zeros(4)  # (4H,) with H = 1
+    bias_ih[row], bias_hh[row] = b_ih, b_hh
+    loaded = LSTMParams.from_torch(np.zeros((4, 1)), np.zeros((4, 1)), bias_ih, bias_hh)
+    b = float(loaded.b[row])
+
+    unit = 1
+    column = keras_column(gate, unit, H)
+    keras_letter = KERAS_GATES[column // H]
+    return [
+        Question(
+            key="shape_ih",
+            prompt=(f"torch.nn.LSTM(input_size={D}, hidden_size={H}): what is the shape of its "
+                    f"<code>weight_ih_l0</code>?"),
+            answer=right,
+            choices=tuple(sorted(shapes)),
+            hint="PyTorch stacks the four gate blocks (i, f, g, o) one under the other, H rows each; each row "
+                 "multiplies the D inputs.",
+            explanation=(f"{right}: 4H = {4 * H} rows (blocks i, f, g, o of H = {H} rows each) by D = {D} column, "
+                         f"the same as this suite's W<sub>x</sub>. Keras's kernel is its transpose, "
+                         f"{shape_text(weight_ih.T.shape)}."),
+        ),
+        Question(
+            key="bias_sum",
+            prompt=(f"A PyTorch LSTM has <code>bias_ih</code> = {b_ih:g} and <code>bias_hh</code> = {b_hh:g} for "
+                    f"the {GATE_NAMES[gate]} of its one unit. What is that gate's bias b in lstm_core after "
+                    f"<code>LSTMParams.from_torch</code>?"),
+            answer=b,
+            hint="PyTorch computes z = W_ih x + b_ih + W_hh h + b_hh. Which single number takes the place of "
+                 "both biases?",
+            explanation=(f"b = b_ih + b_hh = {b_ih:g} + {b_hh:g} = {b:g}. Both biases are added into the same "
+                         f"pre-activation, so only their sum reaches the gate (and both get the same gradient). "
+                         f"<code>to_torch</code> puts the whole sum back into bias_ih and sets bias_hh to 0."),
+        ),
+        Question(
+            key="keras_col",
+            prompt=(f"A Keras LSTM with H = {H} units has a kernel of 4H = {4 * H} columns, counted from 0. Which "
+                    f"column holds the {GATE_NAMES[gate]}'s weights of unit {unit} (the second unit)?"),
+            answer=float(column),
+            tol=0.5,
+            hint=(f"Keras's column blocks run {', '.join(KERAS_GATES)}, H = {H} columns each. Where does the "
+                  f"{gate} block start?"),
+            explanation=(f"Column {column}: the {gate} block is block {column // H} (columns "
+                         f"{column // H * H}..{column // H * H + H - 1}), and unit {unit} is its column "
+                         f"{column % H}. Keras calls the block '{keras_letter}'; in PyTorch and in this suite "
+                         f"the same gate is row {column} of weight_ih / W<sub>x</sub>."),
+        ),
+    ]

@@ -1,14 +1,14 @@
 """Lesson 05's explorers: the gradient by lag (LSTM against RNN, log scale), and the cell path's carry Π f_t.
 
-Every number comes from ``lstm_core.lag`` (which runs ``lstm_core.flow``); this module only draws.
+Every number comes from ``lstm_core.lessons.l05_gradients`` (which runs ``lstm_core.lessons.l05_gradients``); this module only draws.
 """
 
 import ipywidgets as widgets
 import numpy as np
 
-from ..lag import DEFAULTS, READOUT_LAGS, VANISHED, carry_run, first_lag_below, flow_run
+from lstm_core.lessons.l05_gradients import DEFAULTS, READOUT_LAGS, VANISHED, carry_run, first_lag_below, flow_run
 from .base import Explorer, html_table, slider
-from .render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
+from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
 FORGET_BIAS_RANGE = (-3.0, 8.0)
 SCALE_RANGE = (0.1, 3.0)

@@ -1,9 +1,9 @@
 """Each equation of one step with its numbers substituted, for an ``HTMLMath`` panel.
 
-The terms come from ``lstm_core.explain.step_terms``; this module only formats them.
+The terms come from ``lstm_core.lessons.l02_step.step_terms``; this module only formats them.
 """
 
-from ..gates import GATES, GATE_NAMES
+from lstm_core.gates import GATES, GATE_NAMES
 
 
 def num(v, digits=4):

@@ -1,12 +1,24 @@
 """Predict-then-reveal questions: the prompts, and a checker whose answers come from the math.
 
-Each lesson has a module here (``lesson02`` ...) whose ``questions()`` builds its questions by
+Each lesson has a module in ``lstm_core.lessons`` (``l02_step`` ...) whose ``questions()`` builds its questions by
 running lstm_core, so an answer can never drift from what the explorers show.
 """
 
 import importlib
 import math
 from dataclasses import dataclass
+
+# The lesson number of each notebook -> the module of lstm_core.lessons with its math and questions
+LESSON_MODULES = {
+    "00": "l00_start",
+    "01": "l01_switches",
+    "02": "l02_step",
+    "03": "l03_vector",
+    "04": "l04_memory",
+    "05": "l05_gradients",
+    "06": "l06_training",
+    "07": "l07_layouts",
+}
 
 
 @dataclass(frozen=True)
@@ -59,5 +71,5 @@ def check(question, response):
 
 def questions_for(lesson):
     """The questions of one lesson, e.g. ``questions_for("02")``, computed now from lstm_core."""
-    module = importlib.import_module(f".lesson{lesson}", __name__)
+    module = importlib.import_module(f".{LESSON_MODULES[lesson]}", __package__)
     return module.questions()

@@ -1,0 +1,1 @@
+"""Panels: the pictures the explorers show (cell diagram, plots, equations) and how they are rendered."""

@@ -1,0 +1,4 @@
+"""Lesson math: one module per lesson (``l04_memory`` for lesson 04 ...), with that lesson's questions.
+
+Numpy only, like the core below it; the widgets in ``lstm_core.explore`` sit above it.
+"""
