@@ -33,7 +33,7 @@ Equations of one step (every module uses these symbols)::
 
 from .gates import GATES, GATE_NAMES, QUANTITIES, QUANTITY_NAMES
 from .params import LSTMParams
-from .cell import sigmoid, step
+from .cell import VARIANTS, sigmoid, step
 from .sequence import Trace, forward
 from .bptt import backward
 from .rnn import RNNParams, RNNTrace, rnn_forward, rnn_backward
@@ -46,6 +46,7 @@ __all__ = [
     "QUANTITIES",
     "QUANTITY_NAMES",
     "LSTMParams",
+    "VARIANTS",
     "sigmoid",
     "step",
     "Trace",

@@ -82,14 +82,16 @@ class LayerArrays:
         return f"{type(self).__name__}(D={self.input_size}, H={self.hidden_size}{out})"
 
 
-class BatchShown:
-    """What Trace and RNNTrace share: arrays stored with the batch axis, shown without it when unbatched.
+class TraceBase:
+    """What Trace and RNNTrace share: arrays stored with the batch axis, given back as the caller gave them.
 
     A dataclass using it has the fields ``xs`` (T, B, D), ``h0`` (B, H), ``h_all`` (T, B, H),
-    ``y_all`` (T, B, O) or None, and ``batched``; ``y`` is the readout as shown.
+    ``y_all`` (T, B, O) or None, and ``batched``. ``x``, ``h`` and ``y`` are those arrays
+    without the batch axis when the caller passed one sequence.
     """
 
-    def _shown(self, arr):
+    def as_given(self, arr):
+        """``arr`` (T, B, ...) as (T, ...) when the caller gave one sequence, else unchanged."""
         return arr if self.batched or arr is None else arr[:, 0]
 
     @property
@@ -99,6 +101,18 @@ class BatchShown:
     @property
     def hidden_size(self):
         return self.h_all.shape[-1]
+
+    @property
+    def x(self):
+        return self.as_given(self.xs)
+
+    @property
+    def h(self):
+        return self.as_given(self.h_all)
+
+    @property
+    def y(self):
+        return self.as_given(self.y_all)
 
     @property
     def initial_h(self):

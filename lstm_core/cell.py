@@ -21,10 +21,9 @@ h'  = o * tanh(c')
 import numpy as np
 
 from .checks import as_float_array, expect_shape
-from .gates import GATES
 
 
-def sigmoid(z, out=None):
+def sigmoid(z):
     """σ(z) = 1 / (1 + e^(-z)), the seeds' formula operation for operation, at every z.
 
     For z < -709, e^(-z) overflows to inf and σ = 1 / inf = 0 exactly; that overflow is the
@@ -34,68 +33,68 @@ def sigmoid(z, out=None):
     """
     z = np.asarray(z, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):
-        if out is None:
-            return 1.0 / (1.0 + np.exp(-z))
-        np.copyto(out, z)
-        return sigmoid_inplace(out)
+        return 1.0 / (1.0 + np.exp(-z))
 
 
-def sigmoid_inplace(z):
-    """z <- σ(z) = 1 / (1 + e^(-z)) in four in-place passes, no temporaries (the hot loop's form).
+def weighted_sum(W, v):
+    """W v for every row of ``v``, summed in a fixed order: (..., n) with W (m, n) -> (..., m).
 
-    The same operations as ``sigmoid``; call it inside ``np.errstate(over="ignore")``, since
-    e^(-z) = inf for z < -709 is expected there (and gives σ = 0 exactly).
+    The elementwise products W[k, j] v[j] are added along j by numpy's own sum, never by a BLAS
+    dot product: OpenBLAS picks its kernel by CPU, and its AVX-512 kernels round a short dot
+    product differently from the others (the vector worked example's prediction then ends in
+    ...377 instead of ...376). Everything the lessons print goes through here, so it comes out
+    the same on every machine.
     """
-    np.negative(z, out=z)  # -z
-    np.exp(z, out=z)  # e^(-z)
-    z += 1.0  # 1 + e^(-z)
-    return np.reciprocal(z, out=z)  # 1 / (1 + e^(-z)), correctly rounded like 1.0 / x
+    return (v[..., None, :] * W).sum(axis=-1)
 
 
-def activate(z, H, scratch=None):
-    """Squash stacked pre-activations in place: σ on the i, f, o blocks, tanh on g.
+VARIANTS = ("vanilla", "no_forget_gate", "no_input_gate", "no_output_gate", "no_output_tanh", "coupled_input_forget")
 
-    σ runs over all four blocks in one go (four passes instead of eight for the two separate
-    i|f and o slices); z_g is kept aside first (in ``scratch``, (..., H), if given) and its tanh
-    written over the g block afterwards. Call inside ``np.errstate(over="ignore")`` (see
-    ``sigmoid_inplace``).
+
+def check_variant(variant):
+    """``variant`` if it is one of VARIANTS, else a ValueError that lists them."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant: expected one of {', '.join(VARIANTS)}; got {variant!r}")
+    return variant
+
+
+def cell_equations(params, x, h_prev, c_prev, variant="vanilla"):
+    """The equations of one step, nothing else: ``(i, f, g, o, c, h)`` for x (B, D), h_prev and c_prev (B, H).
+
+    The variants (Greff et al. 2017) change one line each: ``no_forget_gate`` f = 1,
+    ``no_input_gate`` i = 1, ``no_output_gate`` o = 1, ``no_output_tanh`` h = o c,
+    ``coupled_input_forget`` i = 1 - f. The gate they replace is still computed from its
+    weights, and then not used.
     """
-    gi = GATES.index("g")
-    g = z[..., gi * H : (gi + 1) * H]
-    z_g = np.empty_like(g) if scratch is None else scratch  # (..., H)
-    np.copyto(z_g, g)
-    sigmoid_inplace(z)
-    np.tanh(z_g, out=g)
-    return z
+    H = params.hidden_size
+    # (W_x x + W_h h) + b: the worked examples' order of additions, so their digits come out exactly
+    z = weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h_prev) + params.b  # (B, 4H)
+    z_i, z_f, z_g, z_o = (z[..., n * H : (n + 1) * H] for n in range(4))  # GATES order i, f, g, o
+    i = sigmoid(z_i)  # (B, H)
+    f = sigmoid(z_f)
+    g = np.tanh(z_g)
+    o = sigmoid(z_o)
+    if variant == "no_forget_gate":
+        f = np.ones_like(f)
+    elif variant == "no_input_gate":
+        i = np.ones_like(i)
+    elif variant == "no_output_gate":
+        o = np.ones_like(o)
+    elif variant == "coupled_input_forget":
+        i = 1.0 - f
+    c = f * c_prev + i * g  # (B, H)
+    h = o * (c if variant == "no_output_tanh" else np.tanh(c))  # (B, H)
+    return i, f, g, o, c, h
 
 
-def slopes(a, H):
-    """The local slope dgate/dz of every gate, from the activations ``a`` (..., 4H) alone.
-
-    σ' = σ (1 - σ) on the i, f, o blocks and tanh' = 1 - g² on the g block, stacked like ``a``;
-    BPTT multiplies d(gate) by it to get dz. (The same operations as ``a * (1 - a)`` and
-    ``1 - g ** 2``, so the numbers are identical bit for bit.)
-    """
-    out = 1.0 - a  # (..., 4H)
-    out *= a  # σ (1 - σ), right for i, f, o
-    g_slope = split(out, H)["g"]
-    np.square(split(a, H)["g"], out=g_slope)
-    np.subtract(1.0, g_slope, out=g_slope)  # 1 - g²
-    return out
-
-
-def split(a, H):
-    """The four gate blocks of a stacked (..., 4H) array, as views, keyed by GATES."""
-    return {k: a[..., n * H : (n + 1) * H] for n, k in enumerate(GATES)}
-
-
-def step(params, x, h=None, c=None):
+def step(params, x, h=None, c=None, variant="vanilla"):
     """Advance one step: ``(h_new, c_new, gates)``.
 
     ``gates`` holds ``i, f, g, o, c, h`` for this step. Shapes follow ``x``: (D,) gives (H,),
     (B, D) gives (B, H). ``h`` and ``c`` default to zeros.
     """
     H, D = params.hidden_size, params.input_size
+    check_variant(variant)
     x = as_float_array("x", x)
     if x.ndim == 0 and D == 1:
         x = x.reshape(1)
@@ -105,13 +104,5 @@ def step(params, x, h=None, c=None):
     state_shape = x.shape[:-1] + (H,)
     h = np.zeros(state_shape) if h is None else expect_shape("h", as_float_array("h", h), state_shape)
     c = np.zeros(state_shape) if c is None else expect_shape("c", as_float_array("c", c), state_shape)
-
-    # (W_x x + W_h h) + b: the seeds' order of additions, so their digits come out exactly
-    z = x @ params.W_x.T  # (B, 4H)
-    z += h @ params.W_h.T
-    z += params.b
-    with np.errstate(over="ignore"):  # σ's e^(-z) = inf for z < -709 gives σ = 0 exactly
-        gates = split(activate(z, H), H)  # views into z
-    c_new = gates["f"] * c + gates["i"] * gates["g"]  # (B, H)
-    h_new = gates["o"] * np.tanh(c_new)  # (B, H)
-    return h_new, c_new, {**{k: v.copy() for k, v in gates.items()}, "c": c_new, "h": h_new}
+    i, f, g, o, c_new, h_new = cell_equations(params, x, h, c, variant)
+    return h_new, c_new, {"i": i, "f": f, "g": g, "o": o, "c": c_new, "h": h_new}

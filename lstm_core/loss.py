@@ -27,7 +27,7 @@ from .rnn import RNNParams, rnn_backward, rnn_forward
 from .sequence import forward
 
 
-def _run(params, xs, h0, c0):
+def _run(params, xs, h0, c0, variant="vanilla", fast=False):
     """The forward pass of either model; an RNN has no cell state, so ``c0`` must stay None."""
     if not isinstance(params, (LSTMParams, RNNParams)):
         raise TypeError(f"params: expected LSTMParams or RNNParams, got {type(params).__name__}")
@@ -35,7 +35,9 @@ def _run(params, xs, h0, c0):
         raise ValueError("params: the loss compares the readout y_T = W_y h_T + b_y with the targets, "
                          "but these params have no readout (W_y is None)")
     if isinstance(params, LSTMParams):
-        return forward(params, xs, h0=h0, c0=c0)
+        return forward(params, xs, h0=h0, c0=c0, variant=variant, fast=fast)
+    if variant != "vanilla":
+        raise ValueError(f"variant: an RNN has no gates to change; got {variant!r}")
     if c0 is not None:
         raise ValueError("c0: an RNN has no cell state; leave c0 as None")
     return rnn_forward(params, xs, h0=h0)
@@ -52,31 +54,32 @@ def _targets(params, trace, targets):
     return targets.reshape(B, O)
 
 
-def mse_loss(params, xs, targets, h0=None, c0=None):
+def mse_loss(params, xs, targets, h0=None, c0=None, variant="vanilla", fast=False):
     """``(loss, trace)``: L = mean over batch and outputs of (y_T - target)², a Python float.
 
     ``xs`` is (T, D) or (T,) with ``targets`` (O,), or (T, B, D) with ``targets`` (B, O).
-    ``params`` needs a readout (W_y, b_y).
+    ``params`` needs a readout (W_y, b_y). ``variant`` and ``fast`` go to ``forward`` (LSTM only).
     """
-    trace = _run(params, xs, h0, c0)
+    trace = _run(params, xs, h0, c0, variant, fast)
     targets = _targets(params, trace, targets)  # (B, O)
     err = trace.y_all[-1] - targets  # (B, O)
     return float(np.mean(err**2)), trace
 
 
-def loss_and_grads(params, xs, targets, h0=None, c0=None):
+def loss_and_grads(params, xs, targets, h0=None, c0=None, variant="vanilla", fast=False):
     """``(loss, grads, trace)``: the loss of ``mse_loss`` and dL/d(every array), readout included.
 
-    ``grads`` has the type and the arrays of ``params`` (W_x, W_h, b, W_y, b_y).
+    ``grads`` has the type and the arrays of ``params`` (W_x, W_h, b, W_y, b_y). The backward
+    pass follows the trace's variant; ``fast`` chooses the fast path for both passes.
     """
-    loss, trace = mse_loss(params, xs, targets, h0=h0, c0=c0)
+    loss, trace = mse_loss(params, xs, targets, h0=h0, c0=c0, variant=variant, fast=fast)
     targets = _targets(params, trace, targets)  # (B, O)
     T, B, O = trace.y_all.shape
     dy = np.zeros((T, B, O))  # (T, B, O): only the last step is in the loss
     dy[-1] = 2.0 * (trace.y_all[-1] - targets) / (B * O)
     dW_y, db_y, dh = readout_backward(params, trace, dy if trace.batched else dy[:, 0])
     if isinstance(params, LSTMParams):
-        grads = backward(params, trace, dh)[0]
+        grads = backward(params, trace, dh, fast=fast)[0]
     else:
         grads = rnn_backward(params, trace, dh)[0]
     grads.W_y, grads.b_y = dW_y, db_y

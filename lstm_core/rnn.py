@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import BatchShown, LayerArrays
+from .arrays import LayerArrays, TraceBase
 from .checks import as_float_array, expect_shape
-from .sequence import as_sequence, initial_state
+from .cell import weighted_sum
+from .sequence import as_sequence, initial_state, readout
 
 
 @dataclass(eq=False, repr=False)
@@ -69,7 +70,7 @@ class RNNParams(LayerArrays):
 
 
 @dataclass(eq=False)
-class RNNTrace(BatchShown):
+class RNNTrace(TraceBase):
     """What ``rnn_forward`` computed; ``h``, ``y``, ``x`` are (T, H) for one sequence, (T, B, H) for a batch.
 
     The stored arrays keep the batch axis, with the names ``lstm_core.Trace`` uses, so that
@@ -82,19 +83,7 @@ class RNNTrace(BatchShown):
     y_all: np.ndarray  # (T, B, O) or None
     batched: bool
 
-    # _shown, T, hidden_size, initial_h and prediction come from BatchShown
-
-    @property
-    def h(self):
-        return self._shown(self.h_all)
-
-    @property
-    def y(self):
-        return self._shown(self.y_all)
-
-    @property
-    def x(self):
-        return self._shown(self.xs)
+    # as_given, T, hidden_size, initial_h, x, h, y and prediction come from TraceBase
 
 
 def _check_params(params):
@@ -109,17 +98,13 @@ def rnn_forward(params, xs, h0=None):
     T, B, _ = xs.shape
     H = params.hidden_size
     h0 = initial_state("h0", h0, B, H, batched)  # (B, H)
-    h = xs @ params.W_x.T  # (T, B, H), the input half of every z_t in one GEMM
-    h_prev = h0
-    for t in range(T):
-        h[t] += h_prev @ params.W_h.T
-        h[t] += params.b
-        np.tanh(h[t], out=h[t])
-        h_prev = h[t]
-    y = None
-    if params.has_readout:
-        y = h @ params.W_y.T  # (T, B, O)
-        y += params.b_y
+    steps = []  # h_t of every step, (B, H) each
+    h = h0
+    for x in xs:  # x_t: (B, D)
+        h = np.tanh(weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h) + params.b)  # (B, H)
+        steps.append(h)
+    h = np.stack(steps)  # (T, B, H)
+    y = readout(params, h)  # (T, B, O) or None
     return RNNTrace(xs=xs, h0=h0, h_all=h, y_all=y, batched=batched)
 
 

@@ -3,59 +3,83 @@
 Notation
 --------
 T steps, B sequences in a batch, D inputs, H hidden units, O readout outputs.
-xs : (T, B, D)   inputs;  (T, D) for one sequence, or (T,) when D == 1
-a  : (T, B, 4H)  stacked activations [i | f | g | o] of every step
-c  : (T, B, H)   cell states c_1 .. c_T
-h  : (T, B, H)   hidden states h_1 .. h_T
+xs      : (T, B, D)   inputs;  (T, D) for one sequence, or (T,) when D == 1
+i f g o : (T, B, H)   the gates of every step
+c, h    : (T, B, H)   cell states c_1 .. c_T and hidden states h_1 .. h_T
+y       : (T, B, O)   the readout, when the params have one
 
 Equations
 ---------
-z_t = W_x x_t + W_h h_{t-1} + b      (W_x x_t for all t in one GEMM)
+z_t = W_x x_t + W_h h_{t-1} + b
 i_t, f_t, g_t, o_t = σ(z_i), σ(z_f), tanh(z_g), σ(z_o)
 c_t = f_t * c_{t-1} + i_t * g_t
 h_t = o_t * tanh(c_t)
 y_t = W_y h_t + b_y
+
+``forward`` is a plain loop over t that calls the step's equations (``cell.cell_equations``).
+``forward(..., fast=True)`` runs ``lstm_core.fast.forward_fast`` instead: the same equations
+with BLAS products and buffers reused in place, for training and benchmarks. The two agree to
+1e-12, and bit for bit on the worked examples (``tests/test_fast.py``).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import BatchShown
-from .cell import sigmoid_inplace, split
+from .arrays import TraceBase
+from .cell import VARIANTS, cell_equations, check_variant, weighted_sum
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 
 
 @dataclass(eq=False)
-class Trace(BatchShown):
+class Trace(TraceBase):
     """Everything the forward pass computed. Arrays are (T, H) for one sequence, (T, B, H) for a batch.
 
-    ``i, f, g, o, c, h`` are the named quantities, ``y`` the readout (or None), ``h0, c0`` the
-    initial state. ``a`` (stacked activations) and ``tanh_c`` are kept for the backward pass.
+    ``i, f, g, o, c, h`` are the named quantities, ``y`` the readout (or None), ``x`` the inputs,
+    ``h0, c0`` the initial state and ``variant`` the cell's variant (one of ``VARIANTS``).
+    The ``*_all`` fields keep the batch axis, (T, B, H), whatever the caller gave.
     """
 
     xs: np.ndarray  # (T, B, D)
     h0: np.ndarray  # (B, H)
     c0: np.ndarray  # (B, H)
-    a: np.ndarray  # (T, B, 4H)
+    i_all: np.ndarray  # (T, B, H)
+    f_all: np.ndarray  # (T, B, H)
+    g_all: np.ndarray  # (T, B, H)
+    o_all: np.ndarray  # (T, B, H)
     c_all: np.ndarray  # (T, B, H)
     h_all: np.ndarray  # (T, B, H)
-    tanh_c: np.ndarray  # (T, B, H)
     y_all: np.ndarray  # (T, B, O) or None
     batched: bool
+    variant: str = "vanilla"
 
-    # _shown, T, hidden_size, initial_h and prediction come from BatchShown
+    # as_given, T, hidden_size, initial_h, x, h, y and prediction come from TraceBase
 
-    def __getattr__(self, name):
-        # i, f, g, o, c, h, y, x as the learner names them, without the batch axis when unbatched
-        if name in GATES:
-            return self._shown(split(self.a, self.hidden_size)[name])
-        if name in ("c", "h", "y", "x"):
-            arr = {"c": "c_all", "h": "h_all", "y": "y_all", "x": "xs"}[name]
-            arr = self.__dict__[arr]
-            return None if arr is None else self._shown(arr)
-        raise AttributeError(name)
+    @property
+    def i(self):
+        return self.as_given(self.i_all)
+
+    @property
+    def f(self):
+        return self.as_given(self.f_all)
+
+    @property
+    def g(self):
+        return self.as_given(self.g_all)
+
+    @property
+    def o(self):
+        return self.as_given(self.o_all)
+
+    @property
+    def c(self):
+        return self.as_given(self.c_all)
+
+    @property
+    def tanh_c(self):
+        """tanh(c_t) of every step, what the output gate scales (h_t = o_t c_t instead under ``no_output_tanh``)."""
+        return np.tanh(self.c)
 
     @property
     def initial_c(self):
@@ -104,50 +128,42 @@ def initial_state(name, value, B, H, batched):
     return np.broadcast_to(value, (B, H)).copy()
 
 
-def forward(params, xs, h0=None, c0=None):
+def readout(params, h):
+    """y = W_y h + b_y for every step, (T, B, H) -> (T, B, O), or None without a readout.
+
+    In a fixed order (``weighted_sum``), so that the printed prediction is the same on every CPU.
+    """
+    if not params.has_readout:
+        return None
+    return weighted_sum(params.W_y, h) + params.b_y
+
+
+def forward(params, xs, h0=None, c0=None, variant="vanilla", fast=False):
     """Run the LSTM over ``xs`` and return the Trace of every step.
 
-    ``xs`` is (T, D), (T, B, D), or (T,) when D == 1 (the seeds pass ``[1, 2, 3]``).
-    ``h0`` and ``c0`` default to zeros.
+    ``xs`` is (T, D), (T, B, D), or (T,) when D == 1 (the worked examples pass ``[1, 2, 3]``).
+    ``h0`` and ``c0`` default to zeros. ``variant`` is one of ``VARIANTS`` (see
+    ``cell.cell_equations``). ``fast=True`` chooses the fast path (``lstm_core.fast``).
     """
+    check_variant(variant)
     xs, batched = as_sequence(params, xs)  # (T, B, D)
     T, B, _ = xs.shape
     H = params.hidden_size
     h0 = initial_state("h0", h0, B, H, batched)  # (B, H)
     c0 = initial_state("c0", c0, B, H, batched)  # (B, H)
+    if fast:
+        from .fast import forward_fast  # the fast path sits beside this one, in its own module
 
-    # The input half of every pre-activation in one GEMM; the loop adds W_h h_{t-1}, then b,
-    # the seeds' order of additions, so that their printed digits come out exactly.
-    a = xs @ params.W_x.T  # (T, B, 4H), becomes [i | f | g | o] step by step
-    c = np.empty((T, B, H))
-    h = np.empty((T, B, H))
-    tanh_c = np.empty((T, B, H))
-    W_hT = params.W_h.T  # (H, 4H)
-    gate = split(a, H)  # every step's gate blocks, each (T, B, H)
-    # Scratch buffers, reused by every step: no temporaries inside the loop
-    Wh_h = np.empty((B, 4 * H))  # W_h h_{t-1}
-    z_g = np.empty((B, H))  # z_g, kept aside while σ runs over the whole row
-    i_g = np.empty((B, H))  # i_t * g_t
-    h_prev, c_prev = h0, c0
-    # step t's views: z (B, 4H), which holds W_x x_t, then i, f, g, o, c_t, tanh(c_t), h_t (B, H)
-    steps = zip(a, gate["i"], gate["f"], gate["g"], gate["o"], c, tanh_c, h)
-    with np.errstate(over="ignore"):  # σ's e^(-z) = inf for z < -709 gives σ = 0 exactly
-        for z, i, f, g, o, c_t, tanh_c_t, h_t in steps:
-            z += np.dot(h_prev, W_hT, out=Wh_h)  # z = W_x x_t + W_h h_{t-1}
-            z += params.b  #     + b
-            # σ over all four blocks in one go (fewer numpy calls than the i|f and o slices
-            # apart; the g block's σ is wasted work, cheaper than the calls it saves)
-            np.copyto(z_g, g)
-            sigmoid_inplace(z)  # i, f, o = σ(z_i), σ(z_f), σ(z_o)
-            np.tanh(z_g, out=g)  # g = tanh(z_g)
-            np.multiply(f, c_prev, out=c_t)  # c_t = f_t * c_{t-1}
-            c_t += np.multiply(i, g, out=i_g)  #       + i_t * g_t
-            np.tanh(c_t, out=tanh_c_t)
-            np.multiply(o, tanh_c_t, out=h_t)  # h_t = o_t * tanh(c_t)
-            h_prev, c_prev = h_t, c_t
+        return forward_fast(params, xs, h0, c0, batched, variant)
 
-    y = None
-    if params.has_readout:
-        y = h @ params.W_y.T  # (T, B, O)
-        y += params.b_y
-    return Trace(xs=xs, h0=h0, c0=c0, a=a, c_all=c, h_all=h, tanh_c=tanh_c, y_all=y, batched=batched)
+    steps = []  # (i, f, g, o, c, h) of every step, each (B, H)
+    h, c = h0, c0
+    for x in xs:  # x_t: (B, D)
+        i, f, g, o, c, h = cell_equations(params, x, h, c, variant)
+        steps.append((i, f, g, o, c, h))
+    i, f, g, o, c, h = (np.stack(q) for q in zip(*steps))  # each (T, B, H)
+    return Trace(xs=xs, h0=h0, c0=c0, i_all=i, f_all=f, g_all=g, o_all=o, c_all=c, h_all=h,
+                 y_all=readout(params, h), batched=batched, variant=variant)
+
+
+__all__ = ["Trace", "forward", "readout", "VARIANTS"]
