@@ -38,7 +38,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import BatchShown, LayerArrays
-from .cell import sigmoid
 from .checks import as_float_array, expect_shape
 from .sequence import as_sequence, initial_state
 
@@ -178,17 +177,18 @@ def gru_forward(params, xs, h0=None):
     h0 = initial_state("h0", h0, B, H, batched)  # (B, H)
     r, z, n, a_hn, h = (np.empty((T, B, H)) for _ in range(5))
 
+    a_x = xs @ params.W_x.T + params.b_x  # (T, B, 3H): the input half of every step, in one GEMM
     h_prev = h0
-    for t in range(T):
-        a_x = xs[t] @ params.W_x.T + params.b_x  # (B, 3H)
-        a_h = h_prev @ params.W_h.T + params.b_h  # (B, 3H)
-        a_xr, a_xz, a_xn = blocks(a_x, H)
-        a_hr, a_hz, a_hn[t] = blocks(a_h, H)
-        r[t] = sigmoid(a_xr + a_hr)  # (B, H)
-        z[t] = sigmoid(a_xz + a_hz)  # (B, H)
-        n[t] = np.tanh(a_xn + r[t] * a_hn[t])  # (B, H)  b_hn inside r ⊙ (…)
-        h[t] = (1.0 - z[t]) * n[t] + z[t] * h_prev  # (B, H)
-        h_prev = h[t]
+    with np.errstate(over="ignore"):  # σ's e^(-v) = inf for v < -709 gives σ = 0 exactly
+        for t in range(T):
+            a_xr, a_xz, a_xn = blocks(a_x[t], H)  # (B, H) each
+            a_h = h_prev @ params.W_h.T + params.b_h  # (B, 3H)
+            a_hr, a_hz, a_hn[t] = blocks(a_h, H)
+            r[t] = 1.0 / (1.0 + np.exp(-(a_xr + a_hr)))  # r = σ(a_xr + a_hr)       (B, H)
+            z[t] = 1.0 / (1.0 + np.exp(-(a_xz + a_hz)))  # z = σ(a_xz + a_hz)       (B, H)
+            n[t] = np.tanh(a_xn + r[t] * a_hn[t])  # n = tanh(a_xn + r ⊙ a_hn), b_hn inside r ⊙ (…)
+            h[t] = (1.0 - z[t]) * n[t] + z[t] * h_prev  # h = (1 - z) ⊙ n + z ⊙ h_{t-1}
+            h_prev = h[t]
 
     y = None
     if params.has_readout:

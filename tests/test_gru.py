@@ -350,3 +350,14 @@ def test_bad_input_is_refused_clearly(call, error, fragment):
     with pytest.raises(error, match=fragment) as info:
         call()
     assert type(info.value) is error
+
+
+def test_saturated_gates_give_exact_limits_without_warnings():
+    # pre-activations of ±1000: σ's e^(-v) overflows to inf for v < -709, which is σ = 0 exactly (no warning,
+    # and the tests turn warnings into errors); x = -1 gives r = z = 0, n = -1, so h = n = -1; then x = +1
+    # gives z = 1, so h keeps -1
+    params = GRUParams(W_x=np.full((3, 1), 1000.0), W_h=np.ones((3, 1)), b_x=np.zeros(3), b_h=np.zeros(3))
+    trace = gru_forward(params, [-1.0, 1.0])
+    np.testing.assert_array_equal(trace.r[0], 0.0)
+    np.testing.assert_array_equal(trace.z[:, 0], [0.0, 1.0])
+    np.testing.assert_array_equal(trace.h[:, 0], [-1.0, -1.0])
