@@ -37,6 +37,7 @@ from .cell import VARIANTS, sigmoid, step
 from .sequence import Trace, forward
 from .bptt import backward
 from .rnn import RNNParams, RNNTrace, rnn_forward, rnn_backward
+from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .loss import mse_loss, loss_and_grads
 from .train import train
 
@@ -56,6 +57,10 @@ __all__ = [
     "RNNTrace",
     "rnn_forward",
     "rnn_backward",
+    "GRUParams",
+    "GRUTrace",
+    "gru_forward",
+    "gru_backward",
     "mse_loss",
     "loss_and_grads",
     "train",

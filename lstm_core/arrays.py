@@ -16,7 +16,8 @@ class LayerArrays:
     """Sizes, named arrays, copies and the random draw of a layer's weights.
 
     A dataclass using it has the fields ``W_x, W_h, b, W_y, b_y`` and sets ``BLOCKS``
-    (the G above). Use ``@dataclass(repr=False)`` so that ``__repr__`` below is kept.
+    (the G above); a layer with other bias vectors (the GRU's ``b_x, b_h``) lists its names
+    in ``NAMES``. Use ``@dataclass(repr=False)`` so that ``__repr__`` below is kept.
     """
 
     NAMES = ("W_x", "W_h", "b")
@@ -75,7 +76,10 @@ class LayerArrays:
             O = expect_int("output_size", output_size)
             readout = {"W_y": draw(O, H), "b_y": draw(O)}
         G = cls.BLOCKS
-        return cls(W_x=draw(G * H, D), W_h=draw(G * H, H), b=draw(G * H), **readout)
+        # W_x and W_h are matrices; every other name of NAMES is a bias vector (G·H,), drawn in
+        # the order of NAMES (for W_x, W_h, b the same draws, in the same order, as always)
+        shapes = {"W_x": (G * H, D), "W_h": (G * H, H)}
+        return cls(**{n: draw(*shapes.get(n, (G * H,))) for n in cls.NAMES}, **readout)
 
     def __repr__(self):
         out = f", O={self.output_size}" if self.has_readout else ""

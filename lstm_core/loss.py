@@ -14,33 +14,39 @@ L   = 1/(B O) Σ_b Σ_o (y_T - target)²        the mean over the batch and the 
 dL/dy_T = 2 (y_T - target) / (B O)           ->  readout_backward: dW_y, db_y, dL/dh_t
 dL/dh_t                                       ->  backward (BPTT): dW_x, dW_h, db
 
-The same functions take an ``RNNParams`` (``lstm_core.rnn``): only the forward and
-backward passes differ, the loss and the readout are shared.
+The same functions take an ``RNNParams`` (``lstm_core.rnn``) or a ``GRUParams``
+(``lstm_core.gru``): only the forward and backward passes differ, the loss and the
+readout are shared.
 """
 
 import numpy as np
 
 from .bptt import backward, readout_backward
 from .checks import as_float_array, expect_shape
+from .gru import GRUParams, gru_backward, gru_forward
 from .params import LSTMParams
 from .rnn import RNNParams, rnn_backward, rnn_forward
 from .sequence import forward
 
+# the models the loss (and ``train``) take
+MODELS = (LSTMParams, RNNParams, GRUParams)
+
 
 def _run(params, xs, h0, c0, variant="vanilla", fast=False):
-    """The forward pass of either model; an RNN has no cell state, so ``c0`` must stay None."""
-    if not isinstance(params, (LSTMParams, RNNParams)):
-        raise TypeError(f"params: expected LSTMParams or RNNParams, got {type(params).__name__}")
+    """The forward pass of any of the models; an RNN or a GRU has no cell state, so ``c0`` must stay None."""
+    if not isinstance(params, MODELS):
+        raise TypeError(f"params: expected LSTMParams, RNNParams or GRUParams, got {type(params).__name__}")
     if not params.has_readout:
         raise ValueError("params: the loss compares the readout y_T = W_y h_T + b_y with the targets, "
                          "but these params have no readout (W_y is None)")
     if isinstance(params, LSTMParams):
         return forward(params, xs, h0=h0, c0=c0, variant=variant, fast=fast)
     if variant != "vanilla":
-        raise ValueError(f"variant: an RNN has no gates to change; got {variant!r}")
+        raise ValueError(f"variant: only the LSTM has variants (VARIANTS); got {variant!r} for {type(params).__name__}")
     if c0 is not None:
-        raise ValueError("c0: an RNN has no cell state; leave c0 as None")
-    return rnn_forward(params, xs, h0=h0)
+        raise ValueError(f"c0: {'an RNN' if isinstance(params, RNNParams) else 'a GRU'} has no cell state; "
+                         "leave c0 as None")
+    return (rnn_forward if isinstance(params, RNNParams) else gru_forward)(params, xs, h0=h0)
 
 
 def _targets(params, trace, targets):
@@ -80,7 +86,9 @@ def loss_and_grads(params, xs, targets, h0=None, c0=None, variant="vanilla", fas
     dW_y, db_y, dh = readout_backward(params, trace, dy if trace.batched else dy[:, 0])
     if isinstance(params, LSTMParams):
         grads = backward(params, trace, dh, fast=fast)[0]
-    else:
+    elif isinstance(params, RNNParams):
         grads = rnn_backward(params, trace, dh)[0]
+    else:
+        grads = gru_backward(params, trace, dh)[0]
     grads.W_y, grads.b_y = dW_y, db_y
     return loss, grads, trace

@@ -11,6 +11,7 @@ Equations
 counting:        x_t = s + (t - 1) d  for t = 1..T,   y = s + T d       ("1, 2, 3 -> 4")
 sine:            x_t = A sin(φ + (t - 1) Δ),           y = A sin(φ + T Δ)  (the next value)
 remember_first:  x_1 = ±1, x_2 .. x_T = 0 (or noise),  y = x_1           (a memory over T - 1 steps)
+delayed_recall:  remember_first with noise in the gap, and separate training and test streams
 
 The ``*_TASK``, ``*_MODEL`` and ``*_TRAINING`` constants are the settings the lessons use;
 ``tests/test_train.py`` checks that they reach the accuracy the lessons promise.
@@ -103,3 +104,34 @@ def remember_first(n_sequences, gap, seed=0, noise=0.0):
         xs[1:, :, 0] = rng.normal(0.0, noise, size=(gap, B))
     xs[0, :, 0] = first
     return xs, first[:, None].copy()
+
+
+#: the two independent random streams of ``delayed_recall``
+SPLITS = ("train", "test")
+
+
+def delayed_recall(n_sequences, gap, noise=0.3, seed=0, split="train"):
+    """Recall the first value after ``gap`` noisy steps: x_1 = ±1, x_2 .. x_T ~ N(0, noise²); y = x_1.
+
+    T = gap + 1. The task of ``remember_first``, judged on held-out data: ``split`` picks one of
+    two independent random streams of the same ``seed`` (numpy's SeedSequence of the entropy
+    (seed, 0) for "train" and (seed, 1) for "test"), so a test set never repeats the training
+    sequences, and each grows without changing its first sequences (``n_sequences`` more of the
+    same stream). A model that memorises its training sequences' noise instead of carrying x_1
+    reaches zero training loss and still fails the test set.
+    """
+    B = expect_int("n_sequences", n_sequences)
+    gap = expect_int("gap", gap, minimum=0)
+    seed = expect_int("seed", seed, minimum=0)
+    if split not in SPLITS:
+        raise ValueError(f"split: expected one of {SPLITS}, got {split!r}")
+    noise = float(as_float_array("noise", noise))
+    if noise < 0:
+        raise ValueError(f"noise: expected a standard deviation >= 0, got {noise}")
+    rng = np.random.default_rng([seed, SPLITS.index(split)])
+    # one sequence at a time (its x_1, then its gap), so that more sequences extend the same stream
+    xs = np.zeros((gap + 1, B, 1))  # (T, B, 1)
+    for b in range(B):
+        xs[0, b, 0] = rng.choice([-1.0, 1.0])
+        xs[1:, b, 0] = rng.normal(0.0, noise, size=gap) if noise > 0 else 0.0
+    return xs, xs[0].copy()  # ys (B, 1) = x_1

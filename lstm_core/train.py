@@ -1,4 +1,4 @@
-"""Training by gradient descent with Adam: the loop of lesson 06, in numpy.
+"""Training by gradient descent with Adam (or plain SGD): the loop of lesson 06, in numpy.
 
 Notation
 --------
@@ -6,13 +6,30 @@ Notation
 ∇      dL/dθ from ``loss_and_grads``
 m, v   Adam's running means of ∇ and ∇², one pair per array
 k      the update count, 1, 2, ...
+K      ``truncate``: how many of the last steps the gradient flows back through (truncated BPTT)
 
 Equations
 ---------
 ∇ ← ∇ · min(1, clip / ‖∇‖)          optional clipping by the global norm over all arrays
 m ← β1 m + (1 - β1) ∇
 v ← β2 v + (1 - β2) ∇²
-θ ← θ - lr · (m / (1 - β1^k)) / (sqrt(v / (1 - β2^k)) + ε)
+θ ← θ - lr · (m / (1 - β1^k)) / (sqrt(v / (1 - β2^k)) + ε)      Adam
+θ ← θ - lr · ∇                                                 SGD: here ‖Δθ‖ = lr ‖∇‖ <= lr · clip
+
+Clipping and the optimiser: with SGD the clipped norm bounds the step itself. Adam divides by
+sqrt(v), so one update moves an entry by at most about lr (1 - β1) / sqrt(1 - β2) ≈ 3.2 lr
+whatever ∇ is; there clipping keeps one exploding gradient from swamping m and v (and so the
+size of the steps that follow), and keeps ∇² finite.
+
+Truncated BPTT with a loss at the last step only: the state (h, and c for the LSTM) after step
+T - K is computed with the current weights and then held fixed, like an initial state; the
+gradient flows back through the last K steps and stops there:
+
+    L_K(θ) = loss of the last K steps run with θ from that fixed state,   ∇ = dL_K/dθ
+
+Its value is the loss; only the gradient is cut. Whatever happened more than K steps before the
+end gets no credit: with one target at the end, a memory task whose gap is longer than K cannot
+be learned at all, because no gradient ever reaches the value to remember.
 """
 
 import itertools
@@ -21,9 +38,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checks import as_float_array, expect_int
-from .loss import loss_and_grads, mse_loss
+from .loss import MODELS, _run, loss_and_grads, mse_loss
 from .params import LSTMParams
-from .rnn import RNNParams
 
 
 class Adam:
@@ -49,6 +65,40 @@ class Adam:
             v *= self.beta2
             v += (1.0 - self.beta2) * g * g
             theta -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+
+
+class SGD:
+    """Plain gradient descent: θ ← θ - lr ∇ (the step the clipping bound is easiest to read off)."""
+
+    def __init__(self, params, lr=1e-2):
+        self.lr = _positive("lr", lr)
+
+    def step(self, params, grads):
+        for n, theta in params.arrays().items():
+            theta -= self.lr * getattr(grads, n)
+
+
+OPTIMIZERS = {"adam": Adam, "sgd": SGD}
+
+
+def truncated_loss_and_grads(params, xs, ys, truncate, variant="vanilla", fast=False):
+    """``(loss, grads)`` of truncated BPTT: dL/dθ through the last ``truncate`` steps only.
+
+    The state after step T - ``truncate`` comes from a forward pass with ``params`` and is then
+    held fixed (no gradient flows into it); ``loss_and_grads`` runs the last ``truncate`` steps
+    from it. With ``truncate >= T`` this is ``loss_and_grads``, full BPTT.
+    """
+    K = expect_int("truncate", truncate)
+    xs = as_float_array("xs", xs)
+    T = xs.shape[0] if xs.ndim else 0
+    if K >= T:
+        return loss_and_grads(params, xs, ys, variant=variant, fast=fast)[:2]
+    head = _run(params, xs[: T - K], None, None, variant, fast)  # steps 1 .. T - K: only their last state is used
+    state = {"h0": head.h[-1]}  # (H,) or (B, H)
+    if isinstance(params, LSTMParams):
+        state["c0"] = head.c[-1]
+    loss, grads, _ = loss_and_grads(params, xs[T - K :], ys, **state, variant=variant, fast=fast)
+    return loss, grads
 
 
 def global_norm(grads):
@@ -102,33 +152,45 @@ def _positive(name, value):
     return float(value)
 
 
-def train(params, xs, ys, steps=500, lr=1e-2, seed=0, clip=None, forget_bias=None, callback=None, batch_size=None):
+def train(params, xs, ys, steps=500, lr=1e-2, seed=0, clip=None, forget_bias=None, callback=None, batch_size=None,
+          truncate=None, optimizer="adam", variant="vanilla", fast=False):
     """Fit ``params`` to ``(xs, ys)`` with Adam on the MSE of ``lstm_core.loss``; return ``(params, history)``.
 
-    ``xs`` (T, B, D) and ``ys`` (B, O) as the ``lstm_core.tasks`` make them (or (T, D) and
-    (O,) for one sequence). The input ``params`` is left untouched; the returned params
-    are new. ``batch_size=None`` uses the whole batch every step (then nothing is random);
-    otherwise each step takes the next ``batch_size`` sequences of an order shuffled by
-    ``seed``. ``clip`` bounds the global gradient norm. ``forget_bias`` sets b_f before
-    training. ``callback(step, loss, params)`` is called before each update with the params
-    whose loss that is (a copy, safe to keep); a truthy return stops training, and then those
-    params are the ones returned. Same arguments, same seed: the same history, bit for bit.
+    ``params`` is an LSTMParams, RNNParams or GRUParams with a readout. ``xs`` (T, B, D) and
+    ``ys`` (B, O) as the ``lstm_core.tasks`` make them (or (T, D) and (O,) for one sequence).
+    The input ``params`` is left untouched; the returned params are new. ``batch_size=None``
+    uses the whole batch every step (then nothing is random); otherwise each step takes the
+    next ``batch_size`` sequences of an order shuffled by ``seed``. ``clip`` bounds the global
+    gradient norm. ``forget_bias`` sets b_f before training (LSTM only). ``truncate=K``
+    backpropagates through the last K steps only (see the module docstring). ``optimizer`` is
+    ``"adam"`` or ``"sgd"``. ``variant`` (LSTM only) is one of ``VARIANTS``; ``fast=True`` runs the
+    LSTM's fast path (``lstm_core.fast``: BLAS, faster on long sequences; the default plain path
+    gives the same bits on every CPU). ``callback(step, loss, params)`` is called before each update with
+    the params whose loss that is (a copy, safe to keep); a truthy return stops training, and
+    then those params are the ones returned. Same arguments, same seed: the same history, bit
+    for bit.
     """
     steps = expect_int("steps", steps, minimum=0)
     seed = expect_int("seed", seed, minimum=0)
     clip = None if clip is None else _positive("clip", clip)
-    if not isinstance(params, (LSTMParams, RNNParams)):
-        raise TypeError(f"params: expected LSTMParams or RNNParams, got {type(params).__name__}")
+    truncate = None if truncate is None else expect_int("truncate", truncate)
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {tuple(OPTIMIZERS)}, got {optimizer!r}")
+    if not isinstance(params, MODELS):
+        raise TypeError(f"params: expected LSTMParams, RNNParams or GRUParams, got {type(params).__name__}")
     params = params.copy() if forget_bias is None else with_forget_bias(params, forget_bias)
     if not params.has_readout:
         raise ValueError("params: training fits the readout y_T = W_y h_T + b_y, but W_y is None")
-    adam = Adam(params, lr=lr)
+    opt = OPTIMIZERS[optimizer](params, lr=lr)
     history = History()
 
     batches = _batches(xs, ys, batch_size, seed)
     for step in range(steps):
         bx, by = next(batches)
-        loss, grads, _ = loss_and_grads(params, bx, by)
+        if truncate is None:
+            loss, grads, _ = loss_and_grads(params, bx, by, variant=variant, fast=fast)
+        else:
+            loss, grads = truncated_loss_and_grads(params, bx, by, truncate, variant=variant, fast=fast)
         if not np.isfinite(loss):
             raise ValueError(f"train: the loss is {loss} at step {step}; lower lr or set clip")
         history.loss.append(loss)
@@ -138,8 +200,8 @@ def train(params, xs, ys, steps=500, lr=1e-2, seed=0, clip=None, forget_bias=Non
             return params, history
         if clip is not None:
             clip_by_global_norm(grads, clip)
-        adam.step(params, grads)
-    history.final_loss = mse_loss(params, xs, ys)[0]
+        opt.step(params, grads)
+    history.final_loss = mse_loss(params, xs, ys, variant=variant, fast=fast)[0]
     return params, history
 
 

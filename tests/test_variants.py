@@ -129,3 +129,24 @@ def test_an_unknown_variant_lists_the_valid_ones(bad):
         assert message.startswith("variant: expected one of vanilla, no_forget_gate, no_input_gate, no_output_gate, "
                                   "no_output_tanh, coupled_input_forget")
         assert repr(bad) in message
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_train_follows_the_variant(variant):
+    """A training step with a variant uses that variant's gradients: a fixed gate's weights never move."""
+    from lstm_core import train
+
+    rng = np.random.default_rng(2)
+    params = LSTMParams.random(1, 2, output_size=1, seed=4)
+    xs, ys = rng.normal(size=(6, 5, 1)), rng.normal(size=(5, 1))
+    trained, history = train(params, xs, ys, steps=5, lr=0.05, variant=variant)
+    fixed = {"no_forget_gate": "f", "no_input_gate": "i", "no_output_gate": "o", "coupled_input_forget": "i"}
+    for gate in "ifgo":
+        moved = any(np.any(a != b) for a, b in zip(trained.gate(gate), params.gate(gate)))
+        assert moved == (fixed.get(variant) != gate), (variant, gate)
+    # the loss it reports is the variant's loss
+    from lstm_core import mse_loss
+
+    assert history.loss[0] == mse_loss(params, xs, ys, variant=variant)[0]
+    if variant != "vanilla":
+        assert history.loss[0] != mse_loss(params, xs, ys)[0]
