@@ -49,9 +49,11 @@ MEMORY_TASK = dict(n_train=64, n_test=256, noise=0.3)
 MEMORY_MODEL = dict(hidden_size=4)
 MEMORY_TRAINING = dict(steps=150, lr=0.05, stop_below=1e-2)
 
-#: what the lesson may say, because it held at every seed with the settings above (tests/test_memory_task.py
-#: re-runs it): (better, worse, gap), better's held-out MSE below worse's at every seed, and below 1
-#: (predicting 0) at every seed
+#: what the lesson may say, because it held at every seed with the settings above (``claims``;
+#: tests/test_memory_task.py re-runs it): at gap 50, b_f = 0 and b_f = 1 fail at every seed (they reach a low
+#: training loss by memorising the training noise, and answer the test set worse than predicting 0), and
+#: b_f = 3 beats them at every seed. (The GRU also failed at gap 50 at every seed here, but other settings
+#: tried while tuning let it learn at some seeds: a setting-dependent result, so the lesson does not state it.)
 CLAIMS = (
     ("LSTM b_f=3", "LSTM b_f=0", 50),
     ("LSTM b_f=3", "LSTM b_f=1", 50),
@@ -128,15 +130,20 @@ def table(runs):
     return "\n".join(lines)
 
 
+#: a held-out MSE at or above this (half of predicting 0) counts as not having learned the memory
+FAILED = 0.5
+
+
 def claims(runs):
-    """The orderings that held for every seed: ``(better, worse, gap)`` where every seed's held-out MSE of
-    ``better`` is below 1 (it beats predicting 0) and below every seed's of ``worse`` (the ranges do not
-    overlap), for every pair of models."""
+    """The orderings that held for every seed: ``(better, worse, gap)`` where ``worse`` failed at every seed
+    (held-out MSE >= FAILED), and ``better`` beat it at every seed (every seed's MSE below every seed's of
+    ``worse``, the ranges do not overlap) and beat predicting 0 (MSE < 1) at every seed. Differences between
+    two models that both learned (0.004 against 0.009) are not claims."""
     stats = summary(runs)
     models = list(dict.fromkeys(r.model for r in runs))
     gaps = list(dict.fromkeys(r.gap for r in runs))
     return [(a, b, g) for g in gaps for a in models for b in models
-            if a != b and stats[(a, g)]["max"] < min(1.0, stats[(b, g)]["min"])]
+            if a != b and stats[(b, g)]["min"] >= FAILED and stats[(a, g)]["max"] < min(1.0, stats[(b, g)]["min"])]
 
 
 def main():
