@@ -180,7 +180,7 @@ def exploding_rnn(hidden_size=EXPLODING["hidden_size"], gain=EXPLODING["gain"], 
 
 
 def gradient_norms(gaps=(5, 20, 50, 100), gains=(1.0, EXPLODING["gain"]), noise=0.3):
-    """``{gain: [‖∇‖ at each gap]}``: the global gradient norm of the delayed recall loss at the initial weights."""
+    """``{gain: [‖∇‖ at each gap]}``: the global gradient norm of the delayed recall loss, initial weights."""
     out = {}
     for gain in gains:
         params = exploding_rnn(gain=gain)
