@@ -108,6 +108,10 @@ def test_the_two_biases_get_different_gradients():
     H = sizes(ref)[1]
     np.testing.assert_allclose(ref["grad_bias_ih"][: 2 * H], ref["grad_bias_hh"][: 2 * H], rtol=1e-12, atol=1e-14)
     assert not np.allclose(ref["grad_bias_ih"][2 * H :], ref["grad_bias_hh"][2 * H :])
+    params, trace = run(ref)
+    grads = gru_backward(params, trace, dh=ref["R"])[0]
+    np.testing.assert_array_equal(grads.b_x[: 2 * H], grads.b_h[: 2 * H])  # the same da_r, da_z feed both
+    assert not np.allclose(grads.b_x[2 * H :], grads.b_h[2 * H :])
 
 
 # --- by hand ----------------------------------------------------------------------------------
@@ -122,7 +126,8 @@ def test_one_step_by_hand():
     # b_x = (0.1, 0.2, 0.3), b_h = (-0.4, 0.6, 0.8):
     # r = σ(2 + 0.1 + 1 - 0.4) = σ(2.7);  z = σ(-2 + 0.2 + 0.5 + 0.6) = σ(-0.7)
     # n = tanh(1 + 0.3 + r (-1.5 + 0.8)) = tanh(1.3 - 0.7 r);  h = (1 - z) n + 0.5 z
-    params = GRUParams(W_x=[[1.0], [-1.0], [0.5]], W_h=[[2.0], [1.0], [-3.0]], b_x=[0.1, 0.2, 0.3], b_h=[-0.4, 0.6, 0.8])
+    params = GRUParams(W_x=[[1.0], [-1.0], [0.5]], W_h=[[2.0], [1.0], [-3.0]],
+                       b_x=[0.1, 0.2, 0.3], b_h=[-0.4, 0.6, 0.8])
     trace = gru_forward(params, [2.0], h0=[0.5])
     r, z = sig(2.7), sig(-0.7)
     n = np.tanh(1.3 - 0.7 * r)
@@ -304,14 +309,16 @@ def m(text):
 
 
 BAD = [
-    pytest.param(lambda: gru(W_x=np.zeros((7, 1))), ValueError, m("W_x: expected shape (6, any), got (7, 1)"), id="W_x"),
+    pytest.param(lambda: gru(W_x=np.zeros((7, 1))), ValueError, m("W_x: expected shape (6, any), got (7, 1)"),
+                 id="W_x"),
     pytest.param(lambda: gru(W_h=np.zeros((8, 2))), ValueError, m("W_h: expected shape (3H, H), got (8, 2)"), id="W_h"),
     pytest.param(lambda: gru(W_h=np.zeros((0, 0)), W_x=np.zeros((0, 1)), b_x=[], b_h=[]), ValueError,
                  m("W_h: expected at least one hidden unit (H >= 1)"), id="H-0"),
     pytest.param(lambda: gru(W_x=np.zeros((6, 0))), ValueError, m("W_x: expected at least one input column"), id="D-0"),
     pytest.param(lambda: gru(b_x=np.zeros(8)), ValueError, m("b_x: expected shape (6,), got (8,)"), id="b_x"),
     pytest.param(lambda: gru(b_h=np.zeros(4)), ValueError, m("b_h: expected shape (6,), got (4,)"), id="b_h"),
-    pytest.param(lambda: gru(W_y=np.zeros((1, 3))), ValueError, m("W_y: expected shape (any, 2), got (1, 3)"), id="W_y"),
+    pytest.param(lambda: gru(W_y=np.zeros((1, 3))), ValueError, m("W_y: expected shape (any, 2), got (1, 3)"),
+                 id="W_y"),
     pytest.param(lambda: gru(b_y=np.zeros(1)), ValueError, m("b_y: given without W_y"), id="b_y-without-W_y"),
     pytest.param(lambda: gru(b_h=[0, 0, np.nan, 0, 0, 0]), ValueError, m("b_h: contains NaN or inf"), id="nan-b_h"),
     pytest.param(lambda: gru(W_x="weights"), TypeError, m("W_x: expected numbers, got a string"), id="str-W_x"),
@@ -339,7 +346,8 @@ BAD = [
     pytest.param(lambda: gru().gate("g"), ValueError, m("gate: expected one of ('r', 'z', 'n'), got 'g'"), id="gate"),
     pytest.param(lambda: GRUParams.from_torch(np.zeros((6, 1)), np.zeros((6, 2)), np.zeros(5)), ValueError,
                  m("bias_ih: expected shape (6,), got (5,)"), id="from_torch-bias"),
-    pytest.param(lambda: GRUParams.random(1, 2, seed=-1), ValueError, m("seed: expected at least 0, got -1"), id="seed"),
+    pytest.param(lambda: GRUParams.random(1, 2, seed=-1), ValueError, m("seed: expected at least 0, got -1"),
+                 id="seed"),
     pytest.param(lambda: GRUParams.random(1, 2.5), TypeError, m("hidden_size: expected a whole number, got 2.5"),
                  id="hidden-size"),
 ]

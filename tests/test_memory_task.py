@@ -68,12 +68,14 @@ def test_summary_table_and_claims_by_hand():
     runs += [run("B", 50, s, t) for s, t in enumerate((1.2, 1.5, 0.9))]
     runs += [run("C", 50, s, t) for s, t in enumerate((0.25, 1.1, 1.3))]  # overlaps A
     runs += [run("D", 50, s, t) for s, t in enumerate((1.05, 1.01, 1.02))]  # fails, but below B's worst
+    runs += [run("E", 50, s, t) for s, t in enumerate((0.01, 0.02, 0.03))]  # learned, better than A
     stats = M.summary(runs)
     assert stats[("A", 50)]["mean"] == pytest.approx(0.2)
     assert stats[("A", 50)]["std"] == pytest.approx(np.sqrt(2 / 300))  # population std of 0.1, 0.2, 0.3
     assert (stats[("B", 50)]["min"], stats[("B", 50)]["max"]) == (0.9, 1.5)
-    # A beats B and D at every seed; C overlaps A and B; D < B is not claimed: D never beats predicting 0
-    assert sorted(M.claims(runs)) == [("A", "B", 50), ("A", "D", 50)]
+    # A and E beat B and D (which failed, MSE >= 0.5, at every seed) at every seed; C overlaps A and B;
+    # D < B is not claimed (D never beats predicting 0), nor E < A (both learned), nor anything < C (C learned once)
+    assert sorted(M.claims(runs)) == [("A", "B", 50), ("A", "D", 50), ("E", "B", 50), ("E", "D", 50)]
     text = M.table(runs)
     assert "| A | 0.200 ± 0.082 (0.100–0.300) |" in text and "gap 50" in text and "3 seeds" in text
 

@@ -74,8 +74,8 @@ STEP_MISTAKES = {
     "gate_order": "The gate blocks are read in the wrong order: your code takes the rows of z as {order}, but they "
                   "are stacked i, f, g, o (lstm_core.GATES): rows 0..H-1 are i, H..2H-1 are f, then g, then o.",
     "missing_bias": "The bias b is missing: z = W_x x + W_h h_{t-1} + b.",
-    "sigma_tanh_swapped": "σ and tanh are swapped: the gates i, f, o take σ (values between 0 and 1), the candidate g "
-                          "takes tanh (values between -1 and 1).",
+    "sigma_tanh_swapped": "σ and tanh are swapped: the gates i, f, o take σ (values between 0 and 1), the "
+                          "candidate g takes tanh (values between -1 and 1).",
     "c_for_h_in_z": "W_h multiplies c_{t-1} where it should multiply h_{t-1}: the gates read the previous hidden "
                     "state h, not the cell state c.",
     "h_c_swapped": "h and c are swapped in what you return: return (h_t, c_t), the hidden state first.",
@@ -244,7 +244,8 @@ def _variant_bptt(v, dc_from="right", carry="f", slope="right", df_from="c_prev"
     dc_prev = dc * {"f": v["f"], "none": 1.0, "i": v["i"], "o": v["o"]}[carry]
     df = dc * v[df_from]
     f = v["f"]
-    dz_f = df * {"right": f * (1 - f), "none": 1.0, "tanh": 1 - f**2, "sigma_again": sigmoid(f) * (1 - sigmoid(f))}[slope]
+    s = sigmoid(f)  # only for the slip "σ of f again"
+    dz_f = df * {"right": f * (1 - f), "none": 1.0, "tanh": 1 - f**2, "sigma_again": s * (1 - s)}[slope]
     return dc_prev, dz_f
 
 

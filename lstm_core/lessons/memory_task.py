@@ -16,8 +16,19 @@ sequences from the independent ``test`` stream. Predicting 0 always scores MSE 1
 learned the memory scores near 0; a model that has memorised the training noise instead can score
 above 1 (it answers the sign of something that is not x_1, confidently).
 
-The result over the seeds: ``claims(table)`` lists only the orderings that held for every seed, and
-``tests/test_memory_task.py`` checks that these settings reproduce them.
+The result over the seeds: ``claims(runs)`` lists only the orderings that held for every seed, and
+``tests/test_memory_task.py`` checks that these settings reproduce the lesson's CLAIMS.
+
+How far the claims reach: the same settings at gap 50 with seeds 0 to 5 (held-out MSE per seed):
+
+    LSTM b_f=0   1.562 1.339 1.061 1.822 1.061 1.248    learned (MSE < 0.5) at 0 of 6 seeds
+    LSTM b_f=1   1.558 1.358 2.006 1.394 1.611 1.073    0 of 6
+    LSTM b_f=3   0.041 0.069 0.525 0.024 1.066 0.008    4 of 6, and below b_f = 0 and 1 at 5 of 6
+    tanh RNN     0.012 0.031 1.035 1.421 1.864 0.006    3 of 6
+    GRU          1.990 1.482 1.575 1.623 1.506 1.310    0 of 6
+
+So the lesson can say "with b_f = 0 or 1 the LSTM did not learn a gap of 50 at any seed; with b_f = 3 it
+did at most seeds", not "b_f = 3 always learns it", and nothing general about the RNN or the GRU.
 """
 
 import time
@@ -49,9 +60,11 @@ MEMORY_TASK = dict(n_train=64, n_test=256, noise=0.3)
 MEMORY_MODEL = dict(hidden_size=4)
 MEMORY_TRAINING = dict(steps=150, lr=0.05, stop_below=1e-2)
 
-#: what the lesson may say, because it held at every seed with the settings above (tests/test_memory_task.py
-#: re-runs it): (better, worse, gap), better's held-out MSE below worse's at every seed, and below 1
-#: (predicting 0) at every seed
+#: what the lesson may say, because it held at every seed with the settings above (``claims``;
+#: tests/test_memory_task.py re-runs it): at gap 50, b_f = 0 and b_f = 1 fail at every seed (they reach a low
+#: training loss by memorising the training noise, and answer the test set worse than predicting 0), and
+#: b_f = 3 beats them at every seed. (The GRU also failed at gap 50 at every seed here, but other settings
+#: tried while tuning let it learn at some seeds: a setting-dependent result, so the lesson does not state it.)
 CLAIMS = (
     ("LSTM b_f=3", "LSTM b_f=0", 50),
     ("LSTM b_f=3", "LSTM b_f=1", 50),
@@ -128,15 +141,20 @@ def table(runs):
     return "\n".join(lines)
 
 
+#: a held-out MSE at or above this (half of predicting 0) counts as not having learned the memory
+FAILED = 0.5
+
+
 def claims(runs):
-    """The orderings that held for every seed: ``(better, worse, gap)`` where every seed's held-out MSE of
-    ``better`` is below 1 (it beats predicting 0) and below every seed's of ``worse`` (the ranges do not
-    overlap), for every pair of models."""
+    """The orderings that held for every seed: ``(better, worse, gap)`` where ``worse`` failed at every seed
+    (held-out MSE >= FAILED), and ``better`` beat it at every seed (every seed's MSE below every seed's of
+    ``worse``, the ranges do not overlap) and beat predicting 0 (MSE < 1) at every seed. Differences between
+    two models that both learned (0.004 against 0.009) are not claims."""
     stats = summary(runs)
     models = list(dict.fromkeys(r.model for r in runs))
     gaps = list(dict.fromkeys(r.gap for r in runs))
     return [(a, b, g) for g in gaps for a in models for b in models
-            if a != b and stats[(a, g)]["max"] < min(1.0, stats[(b, g)]["min"])]
+            if a != b and stats[(b, g)]["min"] >= FAILED and stats[(a, g)]["max"] < min(1.0, stats[(b, g)]["min"])]
 
 
 def main():
@@ -173,7 +191,7 @@ def exploding_rnn(hidden_size=EXPLODING["hidden_size"], gain=EXPLODING["gain"], 
 
 
 def gradient_norms(gaps=(5, 20, 50, 100), gains=(1.0, EXPLODING["gain"]), noise=0.3):
-    """``{gain: [‖∇‖ at each gap]}``: the global gradient norm of the delayed recall loss at the initial weights."""
+    """``{gain: [‖∇‖ at each gap]}``: the global gradient norm of the delayed recall loss, initial weights."""
     out = {}
     for gain in gains:
         params = exploding_rnn(gain=gain)
