@@ -13,6 +13,8 @@ import pytest
 from lstm_core import forward
 from lstm_core.examples import scalar_example, vector_example
 
+from helpers.reference import sig
+
 # --- vector seed: vector_lstm_worked_example.txt, "print_step_details" output -------------
 # One row per time step (inputs 1, 2, 3); each value is [unit 0, unit 1] as numpy printed it.
 VECTOR_PRINTED = {
@@ -41,8 +43,6 @@ SCALAR_PREDICTION = 3.482711142511621  # 4 * h_T of the seed, full precision (fr
 QUANTITIES = ("f", "i", "g", "c", "o", "h")
 
 
-def _sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 # ------------------------------------------------------------------------- vector seed
@@ -81,10 +81,10 @@ def test_vector_seed_step_one_by_hand():
     """Step 1 of the vector seed from its [x; h] formulas, written out with math (h0 = c0 = 0)."""
     x = 1.0
     # only the x column of each (H, D+H) matrix matters while h0 = 0
-    f = [_sig(0.7 * x + 0.5), _sig(0.6 * x + 0.4)]
-    i = [_sig(0.2 * x + 0.1), _sig(0.1 * x + 0.2)]
+    f = [sig(0.7 * x + 0.5), sig(0.6 * x + 0.4)]
+    i = [sig(0.2 * x + 0.1), sig(0.1 * x + 0.2)]
     g = [math.tanh(0.5 * x + 0.3), math.tanh(0.2 * x + 0.1)]
-    o = [_sig(0.1 * x + 0.2), _sig(0.2 * x + 0.1)]
+    o = [sig(0.1 * x + 0.2), sig(0.2 * x + 0.1)]
     c = [f[k] * 0.0 + i[k] * g[k] for k in range(2)]
     h = [o[k] * math.tanh(c[k]) for k in range(2)]
     by_hand = {"f": f, "i": i, "g": g, "c": c, "o": o, "h": h}
@@ -146,7 +146,7 @@ def test_scalar_seed_all_steps_by_hand(scalar_trace):
     h, c = 0.0, 0.0
     for t, x in enumerate((1.0, 2.0, 3.0)):
         z = {k: wx * x + wh * h for k, (wx, wh) in w.items()}
-        f, i, o = _sig(z["f"]), _sig(z["i"]), _sig(z["o"])
+        f, i, o = sig(z["f"]), sig(z["i"]), sig(z["o"])
         g = math.tanh(z["g"])
         c = f * c + i * g
         h = o * math.tanh(c)

@@ -15,19 +15,14 @@ import pytest
 from lstm_core import LSTMParams, backward, forward
 from lstm_core.bptt import readout_backward
 
-from helpers.fd import central_difference
+from helpers.fd import assert_gradient_close, central_difference
 
 EPS = 1e-6
 RTOL = 1e-6
 
 
 def assert_close(analytic, numeric, what):
-    analytic, numeric = np.asarray(analytic), np.asarray(numeric)
-    assert analytic.shape == numeric.shape, (what, analytic.shape, numeric.shape)
-    scale = np.maximum(1.0, np.maximum(np.abs(analytic), np.abs(numeric)))
-    err = np.abs(analytic - numeric) / scale
-    worst = np.unravel_index(np.argmax(err), err.shape) if err.size else None
-    assert np.all(err <= RTOL), f"{what}: worst at {worst}: analytic {analytic[worst]!r}, numeric {numeric[worst]!r}"
+    assert_gradient_close(analytic, numeric, what, RTOL)
 
 
 def assert_cell_gradients_close(loss, params, xs, h0, c0, grads, dxs, dh0, dc0):

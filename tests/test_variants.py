@@ -11,7 +11,7 @@ import pytest
 import lstm_core
 from lstm_core import LSTMParams, VARIANTS, backward, forward, step
 
-from helpers.fd import central_difference
+from helpers.fd import assert_gradient_close, central_difference
 from helpers.reference import lstm_step
 
 EPS = 1e-6
@@ -86,9 +86,7 @@ def loss_fn(params, xs, h0, c0, R, S, variant):
 
 
 def assert_close(analytic, numeric, what):
-    scale = np.maximum(1.0, np.maximum(np.abs(analytic), np.abs(numeric)))
-    err = np.abs(analytic - numeric) / scale
-    assert np.all(err <= RTOL), f"{what}: max relative error {err.max():.2e}"
+    assert_gradient_close(analytic, numeric, what, RTOL)
 
 
 @pytest.mark.parametrize("batched", [False, True], ids=["one", "batch"])
