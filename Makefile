@@ -1,5 +1,6 @@
 # LSTM teaching suite: `make lab` opens the notebooks, `make test` runs every test.
 # Needs only python3 (with venv) and GNU make; everything else goes into .venv.
+# Exact versions come from requirements/lock.txt (pyproject.toml only declares ranges).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -8,6 +9,13 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
+LOCK   := requirements/lock.txt
+
+# The floor check: a second environment with the oldest numpy pyproject.toml admits
+# (requirements/floor.txt), running the core tests (picked by file) and, through them, the CLI.
+FLOOR_VENV := .venv-floor
+FLOOR_PY   := $(FLOOR_VENV)/bin/python
+CORE_TESTS := $(wildcard $(patsubst %,tests/test_%.py,params cell sequence bptt fast variants gru golden cli gradcheck checks rnn loss train torch_reference truncate_and_clip))
 
 NOTEBOOKS  := $(wildcard notebooks/*.ipynb)
 # Strict nbval (every stored output must match), only when notebooks exist.
@@ -22,21 +30,43 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 help:
 	@echo "make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make present  classroom present mode: the lessons as apps for a projector (http://127.0.0.1:8866)"
-	@echo "make test   run every test (unit tests + strict nbval on notebooks/)"
+	@echo "make test   run every test (unit tests + strict nbval on notebooks/ + the numpy floor check)"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make clean  remove .venv and caches"
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# A venv with a working pip, or none at all. On a Python without ensurepip (Debian's python3
+# without python3-venv), `python3 -m venv` fails after it has made bin/python; a later run would
+# then fail with "No module named pip". So a venv without pip is removed, made again, and if that
+# fails too, removed with a message saying what to install. An existing venv with pip is kept.
+%/.created:
+	@if [ -x $*/bin/python ] && $*/bin/python -m pip --version >/dev/null 2>&1; then touch $@; exit 0; fi; \
+	rm -rf $*; \
+	echo "$(PYTHON) -m venv $*"; \
+	if $(PYTHON) -m venv $* && $*/bin/python -m pip --version >/dev/null 2>&1; then touch $@; exit 0; fi; \
+	rm -rf $*; \
+	echo "" >&2; \
+	echo "Could not make a virtual environment with pip in $* using '$(PYTHON)'." >&2; \
+	echo "The half-made $* has been removed. Your Python lacks venv/ensurepip: install it, then run make again." >&2; \
+	echo "  Debian/Ubuntu:  sudo apt install python3-venv   (or python3.X-venv for your python3.X)" >&2; \
+	echo "  Fedora:         sudo dnf install python3-pip" >&2; \
+	echo "Or name another Python: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11" >&2; \
+	exit 1
 
-# Stamp files: pip runs again only when pyproject.toml changes (or .venv is new).
-$(VENV)/.installed-lab: pyproject.toml | $(PY)
-	$(PIP) install -e '.[lab]'
+# Stamp files: pip runs again only when pyproject.toml or the lock changes (or .venv is new).
+# lab: the lessons' packages, every version taken from the lock (-c).
+$(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(VENV)/.created
+	$(PIP) install -c $(LOCK) -e '.[lab]'
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -e '.[lab,test]'
+# test: the whole lock, and lstm_core from the checkout (pip checks the lock against pyproject's ranges).
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(VENV)/.created
+	$(PIP) install -r $(LOCK) -e '.[lab,test]'
 	touch $@ $(VENV)/.installed-lab
+
+# The floor environment runs lstm_core from the checkout (python -m pytest puts it on sys.path).
+$(FLOOR_VENV)/.installed: requirements/floor.txt | $(FLOOR_VENV)/.created
+	$(FLOOR_PY) -m pip --disable-pip-version-check install -r requirements/floor.txt
+	touch $@
 
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab $(LAB_DIR) --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT)
@@ -49,8 +79,12 @@ present: $(VENV)/.installed-lab
 	$(VENV)/bin/voila $(LAB_DIR) --template=present --theme=light \
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser
 
-test: $(VENV)/.installed-test
-	$(PY) -m pytest $(NBVAL_ARGS)
+# The main run also repeats the golden and CLI tests under every OpenBLAS kernel this CPU can
+# run, with both environments (tests/test_blas_kernels.py; LSTM_FLOOR_PYTHON names the floor's).
+test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
+	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest $(NBVAL_ARGS)
+	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
+	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)
 
 bench: $(VENV)/.installed-test
 	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \
@@ -61,4 +95,4 @@ bench: $(VENV)/.installed-test
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .hypothesis build *.egg-info

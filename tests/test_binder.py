@@ -1,13 +1,26 @@
-"""Binder as a student meets it: the README's link opens JupyterLab on a notebook that exists,
-and binder/postBuild really installs lstm_core.
+"""Binder as a student meets it, simulated as far as this machine can.
 
-That environment.yml, binder/environment.yml and pyproject.toml pin the same packages at the
-same versions is checked in tests/test_repo.py (test_conda_env_files_pin_the_same_packages,
-test_pyproject_pins_match_environment_yml); it is not repeated here.
+repo2docker, for a repository with binder/requirements.txt and binder/runtime.txt, takes the
+Python that runtime.txt names, runs `pip install -r binder/requirements.txt`, then
+`binder/postBuild` from the repository root, and starts JupyterLab on the link's urlpath.
+Here, once per run (the ``binder`` fixture):
+
+1. a fresh venv from the files in binder/ only, with Binder's Python (3.12) if this machine has
+   one, else python3 (the run's output says which: ``binder simulation: ...``);
+2. binder/postBuild, run from the root of a copy of the checkout (the files git tracks);
+3. then: no test tool in that venv, and it holds exactly binder/requirements.txt + lstm_core;
+4. JupyterLab from that venv serves the README badge's urlpath on 127.0.0.1 with a token
+   (tests/browser/servers.py; stopped by its PID);
+5. Run All on that notebook in Chromium: every explorer rendered, no error output (browser).
+
+Also: requirements/lock.txt resolves for Binder's Python with wheels only (pip's dry run), so
+Binder and conda users (environment.yml) get the locked versions on Python 3.12.
+That the lock, binder/requirements.txt and pyproject.toml agree is checked in tests/test_repo.py.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -15,21 +28,67 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-POSTBUILD = ROOT / "binder" / "postBuild"
+BINDER = ROOT / "binder"
+LOCK = ROOT / "requirements" / "lock.txt"
+SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^\s)\]]+")
-# venv + pinned numpy + postBuild take about 16 s of CPU (20-30 s on an idle 2-core machine with
-# pip's cache warm); this only catches a hang, since a busy machine stretches the wall time.
-POSTBUILD_HANG_S = 300
+TEST_TOOLS = ("pytest", "nbval", "hypothesis", "playwright")
+# Only a hang is caught: venv + ~100 packages + postBuild take about 1-2 minutes on an idle
+# 2-core machine with pip's cache warm, and a busy machine stretches that.
+BUILD_HANG_S = 1200
+KERNEL_TIMEOUT_MS = 180_000
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_lines(path: Path) -> dict[str, str]:
+    """{normalised name: version} of a file of `name==version` lines."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[normalise(name)] = version
+    return pins
+
+
+def binder_python_version() -> str:
+    runtime = (BINDER / "runtime.txt").read_text(encoding="utf-8").strip()
+    match = re.fullmatch(r"python-(\d+\.\d+)", runtime)
+    assert match, f"binder/runtime.txt: {runtime!r} is not python-X.Y"
+    return match[1]
 
 
 def binder_links() -> list[str]:
     return BINDER_LINK.findall(README.read_text(encoding="utf-8"))
+
+
+def link_urlpath() -> str:
+    (link, *_) = binder_links()
+    return urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["urlpath"][0]
+
+
+def say(config, line: str) -> None:
+    """A line in the run's output, past pytest's capture."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(line)
+
+
+# --- the README's link -----------------------------------------------------------------------------
 
 
 def test_readme_binder_links_open_jupyterlab_on_start_here():
@@ -52,10 +111,68 @@ def test_binder_link_path_exists_in_the_repo():
         assert path.is_file(), f"the Binder link opens {path.relative_to(ROOT)}, which is not in the repository"
 
 
-def _pinned_numpy() -> str:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    (numpy,) = [r for r in project["dependencies"] if r.startswith("numpy==")]
-    return numpy
+# --- what repo2docker reads --------------------------------------------------------------------------
+
+
+def test_binder_folder_is_a_pip_build_on_python_312():
+    # repo2docker picks its build from the files in binder/: an environment.yml there would win
+    # over requirements.txt (and conda-forge is not what CI tests).
+    names = sorted(p.name for p in BINDER.iterdir())
+    assert names == ["postBuild", "requirements.txt", "runtime.txt"], names
+    assert binder_python_version() == "3.12"
+
+
+# --- the lock on Binder's Python -----------------------------------------------------------------------
+
+
+def test_lock_resolves_with_wheels_only_for_binders_python(tmp_path, request):
+    """pip's dry run for Binder's Python: every locked version has a wheel for it, and the lock
+    is closed there (pip adds nothing and drops nothing)."""
+    version = binder_python_version()
+    report = tmp_path / "report.json"
+    start = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", "install", "--dry-run", "--quiet",
+         "--ignore-installed", "--target", str(tmp_path / "target"),  # older pips want --target with --python-version
+         "--only-binary=:all:", "--python-version", version, "--implementation", "cp",
+         "--report", str(report), "-r", str(LOCK)],
+        capture_output=True, text=True, timeout=BUILD_HANG_S)
+    assert result.returncode == 0, f"the lock does not resolve for Python {version} with wheels only:\n{result.stderr[-3000:]}"
+    resolved = {normalise(item["metadata"]["name"]): item["metadata"]["version"]
+                for item in json.loads(report.read_text(encoding="utf-8"))["install"]}
+    locked = requirement_lines(LOCK)
+    assert resolved == locked, (
+        f"added: {sorted(set(resolved) - set(locked))}, dropped: {sorted(set(locked) - set(resolved))}, "
+        f"changed: {sorted(n for n in set(resolved) & set(locked) if resolved[n] != locked[n])}")
+    say(request.config, f"dry run, Python {version}, wheels only: the lock's {len(locked)} packages resolve "
+                        f"({time.monotonic() - start:.0f} s)")
+
+
+# --- the simulated launch --------------------------------------------------------------------------------
+
+
+@dataclass
+class BinderEnv:
+    python: Path  # the venv's python
+    base_python: str  # the interpreter the venv was made with, and how it was found
+    version: str  # its X.Y.Z
+    checkout: Path
+    installed: dict[str, str]  # pip list: {normalised name: version}
+    seconds: float
+
+
+def find_binder_python(version: str) -> tuple[str, str]:
+    """(path, note): Python X.Y as runtime.txt asks, else python3 and a note saying so."""
+    candidates = [os.environ.get("LSTM_BINDER_PYTHON"), shutil.which(f"python{version}")]
+    for home in {os.path.expanduser("~"), "/root"}:
+        candidates += sorted(glob.glob(f"{home}/.pyenv/versions/{version}*/bin/python{version}"), reverse=True)
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys, ensurepip, venv; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate, f"Python {version} as on Binder"
+    fallback = shutil.which("python3") or sys.executable
+    return fallback, f"NO Python {version} on this machine: python3 instead, not Binder's Python"
 
 
 def _checkout_copy(dest: Path) -> Path:
@@ -70,51 +187,151 @@ def _checkout_copy(dest: Path) -> Path:
     return dest
 
 
+def venv_env(venv: Path) -> dict[str, str]:
+    """This process's environment (pip's registry settings included) with ``venv`` first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
+    return env
+
+
 def _run(argv, **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
-    assert result.returncode == 0, f"{' '.join(map(str, argv))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=BUILD_HANG_S, **kwargs)
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, argv))} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result
 
 
-def test_postbuild_installs_lstm_core_into_a_fresh_venv(tmp_path):
-    """A plain venv (no system site-packages) plays Binder's conda env: numpy at its pin, as
-    binder/environment.yml provides it, then `bash binder/postBuild` in a copy of the checkout
-    with that venv first on PATH. Afterwards lstm_core imports from the venv, not the copy."""
+@pytest.fixture(scope="module")
+def binder(tmp_path_factory, request) -> BinderEnv:
     start = time.monotonic()
-    checkout = _checkout_copy(tmp_path / "checkout")
-    venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)])
+    base = tmp_path_factory.mktemp("binder")
+    version = binder_python_version()
+    base_python, note = find_binder_python(version)
+    checkout = _checkout_copy(base / "repo")
+    venv = base / "venv"
+    _run([base_python, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV"))}
-    env |= {"PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    _run([str(python), "-m", "pip", "install", "--quiet", _pinned_numpy()], env=env)
+    env = venv_env(venv)
+    # repo2docker: pip install -r binder/requirements.txt, then binder/postBuild from the repository root
+    _run([str(python), "-m", "pip", "--disable-pip-version-check", "install", "-r", "binder/requirements.txt"],
+         cwd=checkout, env=env)
+    _run(["bash", "binder/postBuild"], cwd=checkout, env=env)
+    listed = json.loads(_run([str(python), "-m", "pip", "list", "--format=json"], env=env).stdout)
+    installed = {normalise(p["name"]): p["version"] for p in listed}
+    full_version = _run([str(python), "-c", "import platform; print(platform.python_version())"]).stdout.strip()
+    seconds = time.monotonic() - start
+    say(request.config, f"binder simulation: {note} ({base_python}, {full_version}); "
+                        f"{len(installed)} packages in the venv; venv + requirements + postBuild in {seconds:.0f} s")
+    return BinderEnv(python, f"{base_python} ({note})", full_version, checkout, installed, seconds)
 
-    _run(["bash", str(checkout / "binder" / "postBuild")], cwd=checkout, env=env)
 
+def test_binder_venv_holds_the_lessons_packages_and_no_test_tool(binder):
+    wanted = requirement_lines(BINDER / "requirements.txt")
+    extra = {n: v for n, v in binder.installed.items() if n not in wanted and n not in ("pip", "setuptools", "lstm-core")}
+    assert not extra, f"installed beyond binder/requirements.txt (pip pulled in unlocked packages): {extra}"
+    differ = {n: (v, binder.installed.get(n)) for n, v in wanted.items() if binder.installed.get(n) != v}
+    assert not differ, f"binder/requirements.txt version vs installed: {differ}"
+    assert binder.installed.get("lstm-core"), "postBuild did not install lstm_core"
+    present = [tool for tool in TEST_TOOLS if normalise(tool) in binder.installed]
+    assert not present, f"test tools in the Binder image: {present}"
+    importable = _run([str(binder.python), "-c", "import importlib.util, json; print(json.dumps("
+                       f"[m for m in {list(TEST_TOOLS)!r} if importlib.util.find_spec(m)]))"]).stdout
+    assert json.loads(importable) == [], f"test tools importable in the Binder venv: {importable}"
+    for needed in ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "voila", "ipykernel", "jupyterlab-widgets"):
+        assert needed in binder.installed, f"{needed} missing from the Binder venv"
+    check = _run([str(binder.python), "-m", "pip", "check"], env=venv_env(binder.python.parents[1]))
+    assert "No broken requirements" in check.stdout, check.stdout
+    assert binder.seconds < BUILD_HANG_S
+
+
+SUBPACKAGES = ("lstm_core.lessons", "lstm_core.explore", "lstm_core.explore.explorers", "lstm_core.explore.panels")
+
+
+def test_postbuild_installed_lstm_core_into_the_venv(binder, tmp_path):
+    """lstm_core imports from the venv (not the checkout), with its subpackages and its package data
+    (lesson 07's PyTorch reference), and prints the seed's final prediction."""
     probe = (
         "import importlib.util, json, lstm_core\n"
-        "from lstm_core.examples import scalar_example\n"
-        "trace = lstm_core.forward(*scalar_example())\n"
-        "print(json.dumps({'file': lstm_core.__file__, 'prediction': float(trace.prediction[0]),\n"
-        "  'subpackages': [m for m in ('lstm_core.explore', 'lstm_core.lessons.questions')\n"
-        "                  if importlib.util.find_spec(m) is not None]}))\n"
-    )
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    found = json.loads(_run([str(python), "-c", probe], cwd=elsewhere, env=env).stdout)
-    installed = {p["name"].lower().replace("_", "-") for p in
-                 json.loads(_run([str(python), "-m", "pip", "list", "--format=json"], env=env).stdout)}
-    seconds = time.monotonic() - start
+        "from lstm_core.lessons import l07_layouts\n"
+        "print(json.dumps({'file': lstm_core.__file__,\n"
+        "  'subpackages': [m for m in SUBPACKAGES if importlib.util.find_spec(m) is not None],\n"
+        "  'reference': l07_layouts.reference_sizes(l07_layouts.load_torch_reference('case3'))}))\n"
+    ).replace("SUBPACKAGES", repr(SUBPACKAGES))
+    env = venv_env(binder.python.parents[1])
+    found = json.loads(_run([str(binder.python), "-c", probe], cwd=tmp_path, env=env).stdout)
+    assert Path(found["file"]).resolve().is_relative_to(binder.python.parents[1].resolve()), found["file"]
+    assert found["subpackages"] == list(SUBPACKAGES)
+    assert found["reference"] == [3, 2, 7, 3]  # D, H, T, B of the stored case3 (tests/reference/README.md)
+    printed = _run([str(binder.python), "-W", "error", "-m", "lstm_core", "walkthrough", "--example", "vector"],
+                   cwd=tmp_path, env=env).stdout
+    seed = [line.rstrip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.startswith("Final Prediction:")]
+    assert len(seed) == 1
+    assert [line.rstrip() for line in printed.splitlines() if line.startswith("Final Prediction:")] == seed
 
-    assert Path(found["file"]).resolve().is_relative_to(venv.resolve()), f"lstm_core imported from {found['file']}"
-    assert found["subpackages"] == ["lstm_core.explore", "lstm_core.lessons.questions"]
-    from lstm_core.examples import scalar_example
 
-    import lstm_core
+@pytest.mark.browser
+def test_jupyterlab_from_the_binder_venv_runs_the_links_notebook(binder, tmp_path, request):
+    """The badge's urlpath in JupyterLab from the Binder venv: Run All, no error, every explorer drawn."""
+    from browser.checks import explorer_calls
+    from browser.pages import PAGE_HELPERS
+    from browser.servers import CHROMIUM_ARGS, find_chromium, start_jupyterlab, stop_jupyterlab
+    from browser.test_notebooks import ERROR_OUTPUTS, PANEL, menu, wait_kernel_idle, wait_run_all_done
 
-    assert found["prediction"] == float(lstm_core.forward(*scalar_example()).prediction[0])
-    # --no-deps: postBuild adds lstm_core and nothing else (numpy came from the environment)
-    assert installed - {"pip", "setuptools", "numpy"} == {"lstm-core"}, installed
-    print(f"fresh venv + pinned numpy + binder/postBuild: {seconds:.0f} s")
-    assert seconds < POSTBUILD_HANG_S, f"fresh venv + postBuild took {seconds:.0f} s"
+    chromium, how = find_chromium()
+    if chromium is None:
+        if os.environ.get("LSTM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LSTM_REQUIRE_BROWSER=1 but {how}", pytrace=False)
+        pytest.skip(how)
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    urlpath = link_urlpath()
+    notebook = binder.checkout / urlpath.removeprefix("lab/tree/")
+    calls = explorer_calls(notebook)
+    assert calls, f"{notebook.name} shows no explorer: the check below would be empty"
+    server = start_jupyterlab(tmp_path / "lab", python=str(binder.python), root=binder.checkout)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+            try:
+                page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+                page.add_init_script(PAGE_HELPERS)
+                page_errors = []
+                page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+                start = time.monotonic()
+                page.goto(server.url(urlpath))
+                page.wait_for_function(
+                    "name => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                    " return !!w && !!w.context && w.context.path === name; }",
+                    arg=urlpath.removeprefix("lab/tree/"), timeout=KERNEL_TIMEOUT_MS)
+                wait_kernel_idle(page, KERNEL_TIMEOUT_MS)
+                menu(page, "Edit", "Clear Outputs of All Cells")
+                menu(page, "Run", "Run All Cells")
+                page.wait_for_function("sel => document.querySelectorAll(sel).length > 0",
+                                       arg=f"{PANEL} .jp-CodeCell .jp-InputPrompt")
+                wait_run_all_done(page, KERNEL_TIMEOUT_MS)
+                seconds = time.monotonic() - start
+                errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
+                widget_errors = [t for t in page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
+                                 if "Error displaying widget" in t or "Error rendering" in t]
+                count = page.evaluate("() => __lstm.explorers().length")
+                drawn = [page.evaluate("i => { const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; }",
+                                       i) for i in range(count)]
+            finally:
+                browser.close()
+        kernels = [p for p in psutil.Process(server.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+        kernel_pythons = {p.cmdline()[0] for p in kernels}  # not resolved: a venv's python is a symlink
+    finally:
+        stop_jupyterlab(server)
+
+    assert not errors, "error output on the page:\n" + "\n---\n".join(errors)
+    assert not widget_errors, "a widget did not render (the server's jupyterlab_widgets?):\n" + "\n".join(widget_errors)
+    assert not page_errors, f"JavaScript errors: {page_errors}"
+    assert count >= len(calls), f"{len(calls)} explorer call(s) in {notebook.name}, {count} explorer(s) on the page"
+    assert all(drawn), f"plot image not drawn for explorer(s): {drawn}"
+    assert kernels, "no ipykernel process under the server"
+    # the kernel is the server's environment (the widgets' JavaScript comes from the same venv)
+    assert {str(Path(p).parent) for p in kernel_pythons} == {str(binder.python.parent)}, (
+        f"kernel ran from {kernel_pythons}, not from the Binder venv {binder.python.parent}")
+    say(request.config, f"binder simulation: JupyterLab from the Binder venv ran {urlpath} (Run All in {seconds:.0f} s, "
+                        f"{count} explorer(s) drawn, no error output)")

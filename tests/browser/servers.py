@@ -83,7 +83,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def throwaway_jupyter_env(base: Path, extra_jupyter_path: list[Path] = ()) -> dict[str, str]:
+def throwaway_jupyter_env(base: Path, extra_jupyter_path: list[Path] = (), prefix: str = sys.prefix) -> dict[str, str]:
     """Environment for a server whose config, data, runtime and IPython folders are under ``base``.
 
     The venv's share/jupyter stays on JUPYTER_PATH, so the python3 kernelspec, the widget
@@ -97,7 +97,7 @@ def throwaway_jupyter_env(base: Path, extra_jupyter_path: list[Path] = ()) -> di
     env["JUPYTER_RUNTIME_DIR"] = str(base / "runtime")
     env["IPYTHONDIR"] = str(base / "ipython")
     env["JUPYTER_PATH"] = os.pathsep.join(
-        [str(p) for p in extra_jupyter_path] + [str(Path(sys.prefix) / "share" / "jupyter")]
+        [str(p) for p in extra_jupyter_path] + [str(Path(prefix) / "share" / "jupyter")]
     )
     env.pop("JUPYTER_TOKEN", None)
     env["PYTHONUNBUFFERED"] = "1"
@@ -170,9 +170,12 @@ class Server:
         self._log.close()
 
 
-def start_jupyterlab(base: Path) -> Server:
-    """JupyterLab serving a copy of notebooks/ from ``base/root``, set up so no dialog blocks a page."""
-    root = copy_notebooks(base / "root")
+def start_jupyterlab(base: Path, python: str = sys.executable, root: Path | None = None) -> Server:
+    """JupyterLab serving a copy of notebooks/ from ``base/root``, set up so no dialog blocks a page.
+
+    ``python``: the environment it runs from (default this one); ``root``: the folder it serves instead.
+    """
+    root = root or copy_notebooks(base / "root")
     settings = base / "user-settings"
     for plugin, values in {
         # no "fetch the news?" toast, no update check (the network is closed anyway)
@@ -186,7 +189,7 @@ def start_jupyterlab(base: Path) -> Server:
         path.write_text(json.dumps(values), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     argv = [
-        sys.executable, "-m", "jupyterlab",
+        python, "-m", "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
@@ -201,7 +204,9 @@ def start_jupyterlab(base: Path) -> Server:
     ]
     if os.geteuid() == 0:
         argv.append("--allow-root")
-    server = Server("JupyterLab", argv, throwaway_jupyter_env(base), root, port, token, base / "jupyterlab.log")
+    # another venv's python: that venv's share/jupyter (<venv>/bin/python -> <venv>)
+    env = throwaway_jupyter_env(base, prefix=sys.prefix if python == sys.executable else str(Path(python).parents[1]))
+    server = Server("JupyterLab", argv, env, root, port, token, base / "jupyterlab.log")
     server.wait_until_up("api/status")
     return server
 
