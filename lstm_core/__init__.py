@@ -17,6 +17,11 @@ Notation (the same table as the README, the notebooks and the plot labels):
 | b | (4H,) | biases, same stacking |
 | W_y, b_y | (O, H), (O,) | optional readout y_t = W_y h_t + b_y |
 | σ | | logistic sigmoid 1 / (1 + e^(-z)) |
+| r_t | (H,) | GRU reset gate: how much of W_hn h_{t-1} + b_hn enters the GRU's candidate |
+| z_t | (H,) | GRU update gate: how much of h_{t-1} is kept (in the LSTM's equations z_t is the stacked pre-activation) |
+| n_t | (H,) | GRU candidate (new) values |
+| W_x, W_h (GRU) | (3H, D), (3H, H) | GRU weights, blocks stacked r, z, n (PyTorch's order) |
+| b_x, b_h | (3H,), (3H,) | GRU input and recurrent biases, kept apart: b_hn sits inside r_t ⊙ (W_hn h_{t-1} + b_hn) |
 <!-- notation:end -->
 
 Equations of one step (every module uses these symbols)::
