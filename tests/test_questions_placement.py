@@ -80,7 +80,9 @@ def shows_number(answer, text):
 def giveaways(question, shown):
     """The ways ``question``'s answer appears in the text ``shown``."""
     if question.choices:
-        return [question.answer] if question.answer in shown else []
+        # a choice printed beside all the others (a table of the four gate names) singles nothing out
+        others = [c for c in question.choices if c != question.answer]
+        return [question.answer] if question.answer in shown and not all(c in shown for c in others) else []
     return shows_number(question.answer, shown)
 
 
@@ -158,6 +160,9 @@ def test_planted_whole_number_and_choice_above_their_questions_are_found():
                       hint="h", explanation="e")
     assert placement_problems([_cell("t", "changed most: g (candidate)\n"), _cell('explore.quiz("06", "k")')],
                               _planted(choice))
+    # every choice printed alike (a list of the gates) gives none of them away
+    assert not placement_problems([_cell("t", "f (forget gate)\ng (candidate)\n"), _cell('explore.quiz("06", "k")')],
+                                  _planted(choice))
 
 
 def test_feedback_on_a_wrong_choice_comes_before_the_hint_and_only_for_wrong_choices():
