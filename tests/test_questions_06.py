@@ -77,6 +77,8 @@ def test_gate_is_the_gate_that_moved_most_in_the_lessons_run(qs):
     most = max(mean_change, key=mean_change.get)
     assert qs["gate"].answer.startswith(f"{most} (")
     assert qs["gate"].answer == "g (candidate)"
+    # the feedback on the other gates points at a sign change: unit 1's candidate at step 1 turned negative
+    assert before.g[0][0] > 0 > after.g[0][0]
     assert f"{most} {mean_change[most]:.2f}" in qs["gate"].explanation
 
 
