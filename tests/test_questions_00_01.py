@@ -117,7 +117,7 @@ def test_01_why_tanh_by_hand():
     q = by_key("01")["why_tanh"]
     writes = [hand_sigmoid(3.0) * hand_sigmoid(z) for z in range(-30, 31)]  # an open gate times a σ candidate
     assert min(writes) > 0 and math.tanh(-1.0) < 0  # σ writes only up; tanh can write down
-    assert q.answer.startswith("the cell state could only be raised") and q.kind == "explain"
+    assert q.answer.startswith("writes could only raise the cell state") and q.kind == "explain"
 
 
 def test_01_w_zero_by_hand():

@@ -54,8 +54,8 @@ def cell_over_steps(forget, input_, steps=5, c0=0.5, candidate=0.5):
 
 
 FROZEN = ("it stays exactly what it was", "it fades towards 0", "it grows by g at every step")
-OPEN_BOTH = ("it stays between −1 and 1, like h", "it adds g_t at every step, so it can grow without bound",
-             "it stays what it was")
+OPEN_BOTH = ("it stays between −1 and 1, since tanh squashes it", "it adds g_t at every step and grows without bound",
+             "it stays what it was, since f = 1 keeps it")
 
 
 def frozen_choice():
@@ -111,7 +111,8 @@ def questions():
         ),
             Question(
             key="frozen",
-            prompt=("Predict: the forget gate is 1 and the input gate is 0 at every step (c<sub>t</sub> = f<sub>t</sub> "
+            prompt=("Predict: the forget gate is 1 and the input gate is 0 at every step (c<sub>t</sub> = "
+                    "f<sub>t</sub> "
                     "c<sub>t-1</sub> + i<sub>t</sub> g<sub>t</sub>). What happens to c over the steps?"),
             answer=frozen_choice(),
             choices=FROZEN,

@@ -137,9 +137,9 @@ def can_go_negative():
 
 
 WHY_TANH = (
-    "the cell state could only be raised by a write, never lowered: every i·g would be ≥ 0",
-    "nothing: σ and tanh are both smooth, so either works",
-    "the gates would stop working",
+    "writes could only raise the cell state, never lower it: i·g ≥ 0",
+    "nothing: σ and tanh are both smooth, so either would do",
+    "the gates would stop working, since they need tanh as well",
 )
 W_ZERO = ("it stays at σ(b), whatever x is", "it switches from closed to open at x = 0",
           "it becomes a hard step from 0 to 1")
@@ -211,7 +211,8 @@ def questions():
         ),
         Question(
             key="w_zero",
-            prompt="Predict: set the weight w to 0 (keep b = −1). What does the gate σ(w·x + b) do as x sweeps from −5 to 5?",
+            prompt=("Predict: set the weight w to 0 (keep b = −1). What does the gate σ(w·x + b) do as x sweeps "
+                    "from −5 to 5?"),
             answer=w_zero_choice(),
             choices=W_ZERO,
             kind="predict",

@@ -93,15 +93,15 @@ def largest_prediction(draws=200, weight_scale=10.0, seed=0):
 
 
 SHUT_FORGET = (
-    "c stays near 0",
-    "c still rises, but each c_t is about that step's write i_t·g_t: it no longer accumulates",
-    "c grows as before",
+    "c stays near 0: a shut forget gate empties the cell",
+    "c still rises, but each c_t is about that step's write i_t·g_t",
+    "c grows as before: f only matters over long sequences",
 )
 IGNORE_X = ("the input gate i", "the forget gate f", "the output gate o")
 REACH_4 = (
-    "yes, with large enough gate weights",
-    "yes: keep everything with f = 1, so c grows past 1",
-    "no: h_3 = o·tanh(c_3) lies in (−1, 1), so 4·h_3 stays below 4",
+    "yes: large enough gate weights push h_3 past 1",
+    "yes: with f = 1 the cell c grows past 1, and h with it",
+    "no: h_3 = o·tanh(c_3) stays inside (−1, 1)",
 )
 
 
@@ -175,7 +175,8 @@ def questions():
         ),
         Question(
             key="ignore_x",
-            prompt="Which gate would you shut to make the cell ignore the inputs x<sub>t</sub>, i.e. write nothing new into c?",
+            prompt=("Which gate would you shut to make the cell ignore the inputs x<sub>t</sub>, i.e. write nothing "
+                    "new into c?"),
             answer=ignore_x_choice(),
             choices=IGNORE_X,
             kind="predict",
@@ -185,7 +186,8 @@ def questions():
             ),
             hint="Which gate multiplies the candidate g_t, the only term through which x_t enters c_t?",
             explanation=(f"With i shut, max |c_t| = {largest_cell_with_gate_shut('i'):.1e}; with f shut it is "
-                         f"{largest_cell_with_gate_shut('f'):.2f}, with o shut {largest_cell_with_gate_shut('o'):.2f}."),
+                         f"{largest_cell_with_gate_shut('f'):.2f}, with o shut "
+                         f"{largest_cell_with_gate_shut('o'):.2f}."),
         ),
         Question(
             key="reach4",

@@ -318,9 +318,9 @@ def longer_survivor(**settings):
 
 #: the choices of "why a latched RNN cannot be taught what to hold"
 LATCH = (
-    "its value decays after all, only more slowly",
-    "its gradient explodes, since u > 1",
-    "it holds the value, but each step multiplies the gradient by u·(1 − h²) < 1, so the gradient still vanishes",
+    "its value decays after all, only more slowly than at u = 0.9",
+    "its gradient explodes: each step multiplies it by u = 1.5 > 1",
+    "the value holds, but each step multiplies the gradient by u·(1 − h²) < 1",
 )
 
 

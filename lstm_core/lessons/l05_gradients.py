@@ -314,13 +314,13 @@ def change_of(before, after):
 
 GROWS = (
     "no: σ and tanh have slopes of at most 1, so each step back can only shrink it",
-    "yes: it is a product of one-step factors, and where those are larger than 1 the product grows",
-    "only in a vanilla RNN, never in an LSTM",
+    "yes: it is a product of one-step factors, and factors above 1 make it grow",
+    "only in a vanilla RNN: an LSTM's forget gate keeps every factor at most 1",
 )
 CLIPS = (
-    "it scales the whole gradient by 1/50, so its norm is 1 and its direction is kept",
-    "it sets every entry larger than 1 to 1",
-    "it skips that update",
+    "it scales the whole gradient by 1/50: norm 1, same direction",
+    "it sets every entry larger than 1 to 1, one entry at a time",
+    "it skips that update, since such a gradient cannot be trusted",
 )
 
 
@@ -408,8 +408,8 @@ def questions():
             ),
             hint="The gradient k steps back is a product of k one-step factors. What if some are above 1?",
             explanation=(f"At b_f = 5, in {int(grew.sum())} of {len(grew)} draws ‖∂L/∂c‖ is larger at lag 49 than "
-                         f"at lag 0, in draw {most} from {growth[most, 0]:.2f} to {growth[most, 1]:.2f}. When "
-                         "such growth compounds over many steps, gradients explode."),
+                         f"at lag 0, in draw {most} from {growth[most, 0]:.2f} to {growth[most, 1]:.2f}. A product of "
+                         "factors above 1 grows geometrically with the number of steps: an exploding gradient."),
         ),
         Question(
             key="clip",

@@ -179,9 +179,9 @@ def _gate_changes():
 
 
 EXTRAPOLATE = (
-    "train it twice as long",
-    "give it 8 hidden units instead of 2",
-    "train it to predict the step y − x_3, and add x_3 back to its answer",
+    "train it twice as long, so it fits the pattern better",
+    "give it 8 hidden units instead of 2, for more capacity",
+    "train it on the step y − x_3, and add x_3 back",
 )
 
 
@@ -243,7 +243,8 @@ def questions():
                     f"any input at all? (2 decimals)"),
             answer=bound,
             tol=0.01,
-            hint="The same bound as in lesson 03: make each term of W_y[1] h[1] + W_y[2] h[2] + b_y as large as it can be.",
+            hint=("The same bound as in lesson 03: make each term of W_y[1] h[1] + W_y[2] h[2] + b_y as large as it "
+                  "can be."),
             explanation=(f"|y| ≤ |W_y[1]| + |W_y[2]| + |b_y| = {bound:.4f}. The largest training target was "
                          f"{targets.max():g}: training grew the readout just enough to reach it, and no more."),
         ),
@@ -263,7 +264,8 @@ def questions():
             hint=("The ceiling is a property of y = W_y h + b_y with |h| < 1. Which change makes the answer "
                   "no longer y alone?"),
             explanation=(f"Trained on the step, the network only has to say 1 or 2, well inside its ceiling, and "
-                         f"x_3 carries the size: it answers {predict_next(stepper, far, True):.2f} for {far_text}. Not exact, "
+                         f"x_3 carries the size: it answers {predict_next(stepper, far, True):.2f} for {far_text}. "
+                         "Not exact, "
                          "but no longer held under a ceiling."),
         ),
         Question(

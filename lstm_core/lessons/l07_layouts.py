@@ -306,8 +306,8 @@ def shape_text(shape):
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
-SPLIT = ("exactly the same numbers: only b_ih + b_hh reaches the gate",
-         "a different forget gate: bias_hh acts through h",
+SPLIT = ("the same numbers: only the sum b_ih + b_hh counts",
+         "a different forget gate, since bias_hh acts through h",
          "the same numbers at step 1 only, where h_0 = 0")
 FORGET_START = ("about 73 %: f = σ(1)", "all of it: f = 1", "half of it: f = σ(0)")
 
