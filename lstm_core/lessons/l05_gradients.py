@@ -382,9 +382,9 @@ def questions():
             choices=CHANGES,
             kind="predict",
             feedback=(
-                (CHANGES[1], f"Along the cell path every step back multiplies by f ≈ σ(b_f); over {lag} steps "
-                             f"σ({b_low:g})<sup>{lag}</sup> and σ({b_high:g})<sup>{lag}</sup> are orders of "
-                             "magnitude apart."),
+                (CHANGES[1], f"Small changes of f add up over {lag} steps: σ({b_low:g})<sup>{lag}</sup> = "
+                             f"{constant_carry(b_low, lag)[-1]:.1e} but σ({b_high:g})<sup>{lag}</sup> = "
+                             f"{constant_carry(b_high, lag)[-1]:.2f}, thousands of times more."),
                 (CHANGES[2], "A larger b_f brings f closer to 1, and the cell path multiplies the gradient by f at "
                              "each step back: it loses less, not more."),
             ),
