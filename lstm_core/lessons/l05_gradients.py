@@ -190,25 +190,73 @@ def geometric_mean(arrays):
     return np.exp(np.mean(np.log(np.maximum(np.asarray(arrays, dtype=np.float64), 1e-300)), axis=0))
 
 
+def _block_diagonal_lstm(draws):
+    """One LSTM that runs ``draws`` (a list of H-unit, D = 1 LSTMParams) side by side: unit block d and input
+    column d belong to draw d, and no weight connects two blocks, so each block computes exactly its draw."""
+    n, H = len(draws), draws[0].hidden_size
+    W_x, W_h, b = np.zeros((4 * n * H, n)), np.zeros((4 * n * H, n * H)), np.zeros(4 * n * H)
+    for d, p in enumerate(draws):
+        cols = slice(d * H, (d + 1) * H)
+        for k in range(4):
+            rows, small = slice(k * n * H + d * H, k * n * H + (d + 1) * H), slice(k * H, (k + 1) * H)
+            W_x[rows, d] = p.W_x[small, 0]
+            W_h[rows, cols] = p.W_h[small]
+            b[rows] = p.b[small]
+    return LSTMParams(W_x=W_x, W_h=W_h, b=b)
+
+
+def _block_diagonal_rnn(draws):
+    """The RNN counterpart of ``_block_diagonal_lstm``."""
+    n, H = len(draws), draws[0].hidden_size
+    W_x, W_h, b = np.zeros((n * H, n)), np.zeros((n * H, n * H)), np.zeros(n * H)
+    for d, p in enumerate(draws):
+        block = slice(d * H, (d + 1) * H)
+        W_x[block, d] = p.W_x[:, 0]
+        W_h[block, block] = p.W_h
+        b[block] = p.b
+    return RNNParams(W_x=W_x, W_h=W_h, b=b)
+
+
+def _norms_by_draw(arr, n, H):
+    """(T, n·H) -> n arrays (T,) of the per-block norms, newest step first (index = lag)."""
+    T = arr.shape[0]
+    return [_norm_per_step(arr[:, d * H : (d + 1) * H].reshape(T, H)) for d in range(n)]
+
+
 def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
              seed=DEFAULTS["seed"], draws=DEFAULTS["draws"]):
     """For each draw d = seed .. seed + draws - 1: ``lstm_for_flow(H, b_f, scale, d)`` and
-    ``rnn_for_flow(H, scale, d)`` on ``flow_inputs(T, d)``, with ``lstm_gradient_by_lag`` and
-    ``rnn_gradient_by_lag`` of each; the run's norms are their geometric means over the draws."""
+    ``rnn_for_flow(H, scale, d)`` on ``flow_inputs(T, d)``, with the gradient norms of ``lstm_gradient_by_lag``
+    and ``rnn_gradient_by_lag`` of each; the run's norms are their geometric means over the draws.
+
+    The draws run side by side as one block-diagonal model (no weight between blocks, so each block is exactly
+    its draw; tests/test_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
+    for all of them: fast enough for a slider.
+    """
     b_f = _scalar("forget_bias", forget_bias)
     scale = _scalar("scale", scale)
     seed = expect_int("seed", seed, minimum=0)
-    draws = expect_int("draws", draws)
-    runs, first = [], None
-    for d in range(seed, seed + draws):
-        xs = flow_inputs(T, seed=d)  # (T, 1)
-        lstm_params = lstm_for_flow(hidden_size, forget_bias=b_f, scale=scale, seed=d)
-        rnn_params = rnn_for_flow(hidden_size, scale=scale, seed=d)
-        runs.append((lstm_gradient_by_lag(lstm_params, xs), rnn_gradient_by_lag(rnn_params, xs)))
-        first = first or (xs, lstm_params, rnn_params)
-    lstm = {"lag": runs[0][0]["lag"], **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
-    rnn = {"lag": runs[0][1]["lag"], **{k: geometric_mean([r[1][k] for r in runs]) for k in ("dx", "dh")}}
-    return FlowRun(forget_bias=b_f, scale=scale, xs=first[0], lstm_params=first[1], rnn_params=first[2],
+    n = expect_int("draws", draws)
+    H = expect_int("hidden_size", hidden_size)
+    seeds = range(seed, seed + n)
+    xs_each = [flow_inputs(T, seed=d) for d in seeds]  # (T, 1) each
+    lstms = [lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=d) for d in seeds]
+    rnns = [rnn_for_flow(H, scale=scale, seed=d) for d in seeds]
+    xs = np.hstack(xs_each)  # (T, n): column d is draw d's input
+    big = _block_diagonal_lstm(lstms)
+    trace = forward(big, xs)
+    _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True)
+    big_rnn = _block_diagonal_rnn(rnns)
+    rtrace = rnn_forward(big_rnn, xs)
+    _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
+    lag = np.arange(trace.T)
+    lstm_dx, lstm_dc = _norms_by_draw(dxs, n, 1), _norms_by_draw(dc, n, H)
+    rnn_dx, rnn_dh = _norms_by_draw(rdxs, n, 1), _norms_by_draw(dh, n, H)
+    runs = [({"lag": lag, "dx": lstm_dx[d], "dc": lstm_dc[d]}, {"lag": lag, "dx": rnn_dx[d], "dh": rnn_dh[d]})
+            for d in range(n)]
+    lstm = {"lag": lag, **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
+    rnn = {"lag": lag, **{k: geometric_mean([r[1][k] for r in runs]) for k in ("dx", "dh")}}
+    return FlowRun(forget_bias=b_f, scale=scale, xs=xs_each[0], lstm_params=lstms[0], rnn_params=rnns[0],
                    lstm=lstm, rnn=rnn, by_draw=tuple(runs))
 
 
