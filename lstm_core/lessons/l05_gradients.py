@@ -223,6 +223,19 @@ def _norms_by_draw(arr, n, H):
     return [_norm_per_step(arr[:, d * H : (d + 1) * H].reshape(T, H)) for d in range(n)]
 
 
+@lru_cache(maxsize=8)
+def _stacked_draws(scale, T, H, seed, n):
+    """The inputs (T, n) and the block-diagonal LSTM (forget bias 0) and RNN of draws seed .. seed + n - 1.
+    Cached: a slider on b_f only changes the forget block's bias, so the draws are made once per scale."""
+    seeds = range(seed, seed + n)
+    xs = np.hstack([flow_inputs(T, seed=d) for d in seeds])  # (T, n): column d is draw d's input
+    lstm = _block_diagonal_lstm([lstm_for_flow(H, forget_bias=0.0, scale=scale, seed=d) for d in seeds])
+    rnn = _block_diagonal_rnn([rnn_for_flow(H, scale=scale, seed=d) for d in seeds])
+    for a in (xs, lstm.W_x, lstm.W_h, lstm.b, rnn.W_x, rnn.W_h, rnn.b):
+        a.flags.writeable = False  # shared by every call: nobody may change them
+    return xs, lstm, rnn
+
+
 def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
              seed=DEFAULTS["seed"], draws=DEFAULTS["draws"]):
     """For each draw d = seed .. seed + draws - 1: ``lstm_for_flow(H, b_f, scale, d)`` and
@@ -238,15 +251,13 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     seed = expect_int("seed", seed, minimum=0)
     n = expect_int("draws", draws)
     H = expect_int("hidden_size", hidden_size)
-    seeds = range(seed, seed + n)
-    xs_each = [flow_inputs(T, seed=d) for d in seeds]  # (T, 1) each
-    lstms = [lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=d) for d in seeds]
-    rnns = [rnn_for_flow(H, scale=scale, seed=d) for d in seeds]
-    xs = np.hstack(xs_each)  # (T, n): column d is draw d's input
-    big = _block_diagonal_lstm(lstms)
+    T = expect_int("T", T)
+    xs, stacked, big_rnn = _stacked_draws(scale, T, H, seed, n)
+    b = np.zeros(4 * n * H)  # (4nH,): every bias 0 but the forget block's, as in lstm_for_flow
+    b[n * H : 2 * n * H] = b_f
+    big = LSTMParams(W_x=stacked.W_x, W_h=stacked.W_h, b=b)
     trace = forward(big, xs)
     _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True)
-    big_rnn = _block_diagonal_rnn(rnns)
     rtrace = rnn_forward(big_rnn, xs)
     _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
     lag = np.arange(trace.T)
@@ -256,8 +267,9 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
             for d in range(n)]
     lstm = {"lag": lag, **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
     rnn = {"lag": lag, **{k: geometric_mean([r[1][k] for r in runs]) for k in ("dx", "dh")}}
-    return FlowRun(forget_bias=b_f, scale=scale, xs=xs_each[0], lstm_params=lstms[0], rnn_params=rnns[0],
-                   lstm=lstm, rnn=rnn, by_draw=tuple(runs))
+    return FlowRun(forget_bias=b_f, scale=scale, xs=flow_inputs(T, seed=seed),
+                   lstm_params=lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=seed),
+                   rnn_params=rnn_for_flow(H, scale=scale, seed=seed), lstm=lstm, rnn=rnn, by_draw=tuple(runs))
 
 
 def growth_by_draw(forget_bias=5.0, draws=16, lag=DEFAULTS["T"] - 1, **settings):
