@@ -21,9 +21,11 @@ import numpy as np
 
 from .checks import as_float_array, expect_int
 
-# Lesson 06: the vector seed's exact weights (H = 2) learn to count by ones from 1..5 and
-# then answer 1, 2, 3 -> 4 within 0.05 (about 0.0005 off with these settings and seed 0).
-COUNT_TASK = dict(n_sequences=8, length=3, start_range=(1, 5), step_range=(1, 1), seed=0)
+# Lesson 06: the vector seed's exact weights (H = 2) learn to continue counting sequences that start at 1..6 and
+# step by 1 or 2 (so the answer is not just x_3 + 1), and then answer 1, 2, 3 -> 4 within 0.05 (about 0.006 off
+# with these settings). Seed 159 draws 8 *distinct* sequences (tests/test_readout.py checks it); seed 0 would repeat
+# some, and a repeated sequence teaches nothing new.
+COUNT_TASK = dict(n_sequences=8, length=3, start_range=(1, 6), step_range=(1, 2), seed=159)
 COUNT_TRAINING = dict(steps=800, lr=0.03, seed=0)
 
 # Lesson 06: a fresh LSTM continues sine waves with a mean squared error below 1e-3.

@@ -29,7 +29,7 @@ from helpers.explorers import (  # noqa: E402
     sweep_slider,
 )
 
-T, H, SEED = 50, 8, 0
+T, H, SEED, DRAWS = 50, 8, 0, 8
 LAGS = [1, 10, 30, 49]
 ROWS = ["lstm_dx", "lstm_dc", "rnn_dx", "rnn_dh"]
 
@@ -59,12 +59,19 @@ def first_below(norms, threshold=1e-6):
 
 # --------------------------------------------------------------------------- gradient flow
 def independent_flow(b_f, scale):
+    """The norms by lag of ``DRAWS`` draws of the two models (seeds SEED, SEED + 1, ...), averaged the way the
+    lesson says: the geometric mean, exp of the mean of the logs."""
+    draws = [one_draw(b_f, scale, seed) for seed in range(SEED, SEED + DRAWS)]
+    return {k: np.exp(np.mean([np.log(d[k]) for d in draws], axis=0)) for k in draws[0]}
+
+
+def one_draw(b_f, scale, seed):
     """The two models built here from the slider values; the norms by lag from backward / rnn_backward
     directly (dL/dh_T = 1 for L = Σ h_T), and from the flow functions (which must agree)."""
-    xs = flow_inputs(T, seed=SEED)
-    lstm = lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=SEED)
+    xs = flow_inputs(T, seed=seed)
+    lstm = lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=seed)
     assert np.all(lstm.gate("f")[2] == b_f) and np.all(lstm.gate("i")[2] == 0.0)
-    rnn = rnn_for_flow(H, scale=scale, seed=SEED)
+    rnn = rnn_for_flow(H, scale=scale, seed=seed)
     trace = forward(lstm, xs)
     dh = np.zeros((T, H))
     dh[-1] = 1.0
@@ -104,7 +111,7 @@ def test_flow_starting_values_and_the_lessons_story():
     assert e.values() == {"b_f": 1.0, "scale": 1.0}
     check_flow(e)
     rows = dict(zip(ROWS, cells(e.table.value)))
-    assert rows["rnn_dx"][-1] == "34"  # the RNN's input gradient vanishes (< 1e-6) 34 steps back
+    assert rows["rnn_dx"][-1] == "28"  # on average over 8 draws the RNN's input gradient is < 1e-6 28 steps back
     set_value(e, "b_f", 3.0)
     rows = dict(zip(ROWS, cells(e.table.value)))
     assert rows["lstm_dx"][-1] == "never" and rows["lstm_dc"][-1] == "never"  # b_f = 3 keeps it alive

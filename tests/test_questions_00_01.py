@@ -49,13 +49,24 @@ def test_every_question_has_a_widget(lesson):
 # ---------------------------------------------------------------- lesson 00
 
 
-def test_00_order_is_pytorchs():
-    q = by_key("00")["order"]
-    # PyTorch's LSTM stacks input, forget, cell (candidate), output
-    assert q.answer == "i, f, g, o"
-    assert len(q.choices) == 4 and len(set(q.choices)) == 4
-    for choice in q.choices:
-        assert sorted(choice.split(", ")) == ["f", "g", "i", "o"]
+def hand_cell(f, i, g=0.5, c=0.5, steps=5):
+    """c_0 .. c_steps of c_t = f c_{t-1} + i g, in plain Python."""
+    out = [c]
+    for _ in range(steps):
+        c = f * c + i * g
+        out.append(c)
+    return out
+
+
+def test_00_frozen_and_open_both_by_hand():
+    frozen, open_both = by_key("00")["frozen"], by_key("00")["open_both"]
+    assert hand_cell(1.0, 0.0) == [0.5] * 6 and frozen.answer == frozen.choices[0]
+    grown = hand_cell(1.0, 1.0, steps=20)
+    assert grown[-1] == 10.5 and open_both.answer == open_both.choices[1]  # past 1 and on: c has no squash
+    for q in (frozen, open_both):
+        assert q.kind == "predict"
+        for wrong in (c for c in q.choices if c != q.answer):
+            assert q.feedback_for(wrong) in check(q, wrong).message
 
 
 def test_00_weight_count_by_hand():
@@ -102,7 +113,17 @@ def test_01_what_passes_by_hand():
     assert not check(q, g).correct  # all of g is not what passes
 
 
-def test_01_tanh_goes_negative():
-    q = by_key("01")["negative"]
-    assert math.tanh(-1.0) < 0 < hand_sigmoid(-30.0)  # tanh goes below 0, σ never does
-    assert q.answer == "tanh"
+def test_01_why_tanh_by_hand():
+    q = by_key("01")["why_tanh"]
+    writes = [hand_sigmoid(3.0) * hand_sigmoid(z) for z in range(-30, 31)]  # an open gate times a σ candidate
+    assert min(writes) > 0 and math.tanh(-1.0) < 0  # σ writes only up; tanh can write down
+    assert q.answer.startswith("writes could only raise the cell state") and q.kind == "explain"
+
+
+def test_01_w_zero_by_hand():
+    q = by_key("01")["w_zero"]
+    values = {hand_sigmoid(0.0 * x - 1.0) for x in range(-5, 6)}
+    assert len(values) == 1  # the same opening at every x
+    assert q.answer == "it stays at σ(b), whatever x is"
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert q.feedback_for(wrong) in check(q, wrong).message

@@ -53,7 +53,7 @@ def hand_scalar(params=SCALAR, xs=XS):
     return steps
 
 
-def hand_vector(xs=XS):
+def hand_vector(xs=XS, VECTOR=VECTOR):
     """The vector seed's loop over [x; h], in plain Python lists (H = 2)."""
     h, c = [0.0, 0.0], [0.0, 0.0]
     steps = []
@@ -122,13 +122,45 @@ def test_02_c1_by_hand():
     assert not check(q, "0.6044").correct  # g_1 alone
 
 
-def test_02_readout5_by_hand():
-    q = by_key("02")["readout5"]
-    h3 = hand_scalar()[-1]["h"]
-    assert abs(4 * h3 - 3.4827) < 5e-5  # the seed's own prediction, 4 h_3
-    assert abs(q.answer - 5 * h3) < 1e-12
-    assert f"{q.answer:.4f}" == f"{5 * h3:.4f}" == "4.3534"
-    assert not check(q, "3.4827").correct  # the seed's W_y = 4 answer
+def assert_feedback_names_the_misconception(q, choice, words):
+    """A wrong choice gets its own feedback (with these words) before the hint."""
+    verdict = check(q, choice)
+    assert not verdict.correct and words in verdict.message and q.hint in verdict.message
+    assert verdict.message.index(words) < verdict.message.index("Hint:")
+
+
+def test_02_shut_forget_by_hand():
+    q = by_key("02")["shut_forget"]
+    shut = dict(SCALAR, forget=(0.5, 0.1, -5.0))
+    steps, default = hand_scalar(shut), hand_scalar()
+    cs = [s["c"] for s in steps]
+    assert cs[0] < cs[1] < cs[2]  # c still rises: it does not stop growing
+    assert all(abs(s["c"] - s["i"] * s["g"]) < 0.03 for s in steps)  # but it is each step's write alone
+    assert default[2]["c"] > default[2]["i"] * default[2]["g"] + 0.5  # while the defaults accumulate
+    assert q.answer == q.choices[1] and q.kind == "predict"
+    assert_feedback_names_the_misconception(q, q.choices[0], "not the new write")
+    assert_feedback_names_the_misconception(q, q.choices[2], "old cell")
+
+
+def test_02_ignore_x_by_hand():
+    q = by_key("02")["ignore_x"]
+    largest = {gate: max(abs(s["c"]) for s in hand_scalar(dict(SCALAR, **{name: SCALAR[name][:2] + (-20.0,)})))
+               for gate, name in (("i", "input"), ("f", "forget"), ("o", "output"))}
+    assert largest["i"] < 1e-6 and largest["f"] > 0.5 and largest["o"] > 1.0
+    assert q.answer == "the input gate i"
+    assert_feedback_names_the_misconception(q, "the forget gate f", "erases the old memory")
+    assert_feedback_names_the_misconception(q, "the output gate o", "shown as h")
+
+
+def test_02_reach4_by_hand():
+    q = by_key("02")["reach4"]
+    rng = __import__("random").Random(1)
+    for _ in range(300):  # gate weights of any size: 4 h_3 stays below 4
+        params = {k: tuple(rng.gauss(0, 20) for _ in range(3)) for k in SCALAR}
+        assert abs(4 * hand_scalar(params)[-1]["h"]) <= 4.0
+    assert q.answer.startswith("no") and q.kind == "explain"
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert q.feedback_for(wrong)
 
 
 # --------------------------------------------------------------------------- lesson 03, by hand
@@ -141,22 +173,32 @@ def test_03_n_params_by_hand():
     assert check(q, "35").correct and not check(q, "32").correct and not check(q, "34").correct
 
 
-def test_03_forget_unit_by_hand():
-    q = by_key("03")["forget_unit"]
-    steps, _ = hand_vector()
-    f3 = steps[-1]["f"]
-    assert [f"{v:.8f}" for v in f3] == ["0.94137211", "0.91405749"]  # the seed's step 3 forget gate
-    assert q.answer == ("unit 1" if f3[0] > f3[1] else "unit 2") == "unit 1"
-    assert q.choices == ("unit 1", "unit 2")
+def test_03_step1_same_by_hand():
+    q = by_key("03")["step1_same"]
+    changed = dict(VECTOR, Wf=[[0.7, 0.2, 3.0], [0.6, 0.3, 0.1]])  # unit 1's forget row, weight from h[2]
+    before, after = (hand_vector(VECTOR=v)[0] for v in (VECTOR, changed))
+    assert before[0]["f"][0] == after[0]["f"][0]  # h_0 = 0: step 1 cannot change
+    assert all(abs(before[t]["f"][0] - after[t]["f"][0]) > 0.01 for t in (1, 2))
+    assert q.answer == "only f_2 and f_3"
+    assert_feedback_names_the_misconception(q, "all three: f_1, f_2 and f_3", "h_0 = 0")
 
 
-def test_03_prediction_by_hand():
-    q = by_key("03")["prediction"]
-    _, prediction = hand_vector()
-    assert abs(prediction - 0.6893280487995376) < 1e-12  # the seed's Final Prediction
-    assert abs(q.answer - prediction) < 1e-12
-    assert "4" in q.prompt  # the value the seed wanted
-    assert not check(q, "4").correct and not check(q, "3.3107").correct  # the target, the difference
+def test_03_bound_by_hand():
+    q = by_key("03")["bound"]
+    assert q.answer == pytest.approx(abs(0.6) + abs(0.4) + abs(0.1))
+    assert not check(q, "0.6893").correct and not check(q, "1.0").correct and not check(q, "4").correct
+
+
+def test_03_lift_by_hand():
+    q = by_key("03")["lift"]
+    open_f = dict(VECTOR, bf=[10.0, 10.0])
+    open_o = dict(VECTOR, bo=[10.0, 10.0])
+    bigger = dict(VECTOR, Wy=[3.6, 2.4], by=0.6)
+    assert hand_vector(VECTOR=open_f)[1] < 1.1 and hand_vector(VECTOR=open_o)[1] < 1.1
+    assert hand_vector(VECTOR=bigger)[1] > 4.0
+    assert q.answer == "change the readout W_y, b_y"
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert_feedback_names_the_misconception(q, wrong, "bound")
 
 
 # --------------------------------------------------------------------------- the widgets
@@ -203,13 +245,13 @@ def test_quiz_can_be_called_again_and_again():
     """Regression: importing the widget module once rebound ``explore.quiz`` to that module."""
     first = explore.quiz("02", "f1")
     second = explore.quiz("02", "f1")
-    third = explore.quiz("03", "forget_unit")
+    third = explore.quiz("03", "step1_same")
     assert isinstance(explore.quiz, types.FunctionType)
     import lstm_core.explore.explorers.quizzes  # noqa: F401  (importing the submodule again changes nothing)
 
     assert isinstance(explore.quiz, types.FunctionType)
     assert explore.quiz("02", "c1").question.key == "c1"
     assert first is not second and first.question == second.question
-    assert third.question.choices == ("unit 1", "unit 2")
+    assert third.question.choices[1] == "only f_2 and f_3"
     with pytest.raises(KeyError, match="no question"):
         explore.quiz("02", "nope")

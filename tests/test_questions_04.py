@@ -5,6 +5,8 @@ import math
 
 import pytest
 
+from lstm_core.lessons.questions import check
+
 from helpers.questions import (
     assert_asks_for_a_number,
     assert_quiz_widgets_take_the_answers,
@@ -34,7 +36,7 @@ def hand_rnn_survival(u=0.9, w=2.0, T=100, tp=10):
 
 
 def test_lesson_04_has_its_questions():
-    assert set(by_key("04")) == {"left10", "longer", "half4"}
+    assert set(by_key("04")) == {"left10", "longer", "half4", "latch"}
 
 
 def test_left10_is_sigma_2_to_the_10():
@@ -60,7 +62,47 @@ def test_half4_is_the_first_k_with_sigma_4_to_the_k_below_half():
     assert q.answer == k
 
 
-@pytest.mark.parametrize("key", ["left10", "longer", "half4"])
+def hand_rnn(u, w=2.0, T=100, tp=10):
+    h, hs = 0.0, []
+    for t in range(1, T + 1):
+        h = math.tanh(w * (1.0 if t == tp else 0.0) + u * h)
+        hs.append(h)
+    return hs
+
+
+def test_latch_holds_the_value_but_not_the_gradient_by_hand():
+    q = by_key("04")["latch"]
+    hs = hand_rnn(1.5)
+    after = hs[9:]
+    assert hand_rnn_survival(u=1.5) is None and abs(after[-1]) > 0.5 * max(map(abs, after))  # the value holds
+    ratio = hs[-1] / hs[-2]
+    slope = 1.5 * (1 - hs[-1] ** 2)
+    assert abs(ratio - 1) < 1e-6 and slope < 0.4  # the value's ratio is 1, the gradient's factor far below
+    carry = math.prod(1.5 * (1 - h ** 2) for h in hs[10:])
+    assert carry < 1e-30
+    assert q.answer == q.choices[2] and q.kind == "explain"
+    for wrong in q.choices[:2]:
+        message = check(q, wrong).message
+        assert q.feedback_for(wrong) in message and q.hint in message
+
+
+def test_value_ratio_is_not_the_slope_at_u_0_9():
+    """The issue's numbers: one step after the pulse the value keeps 0.73 of itself, a gradient 0.46."""
+    from lstm_core.lessons.l04_memory import value_and_slope
+
+    hs = hand_rnn(0.9)
+    run = value_and_slope(0.9)
+    assert run["ratio"][0] == pytest.approx(hs[10] / hs[9]) == pytest.approx(0.726, abs=1e-3)
+    assert run["slope"][0] == pytest.approx(0.9 * (1 - hs[10] ** 2)) == pytest.approx(0.459, abs=1e-3)
+
+
+def test_longer_wrong_choices_name_their_misconception():
+    q = by_key("04")["longer"]
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert q.feedback_for(wrong) in check(q, wrong).message
+
+
+@pytest.mark.parametrize("key", ["left10", "longer", "half4", "latch"])
 def test_the_answer_is_right(key):
     q = by_key("04")[key]
     assert_the_answer_is_right(q)

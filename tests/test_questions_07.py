@@ -2,6 +2,8 @@
 the Keras column worked out by hand from the documented layouts), and the checker's right / wrong-with-hint /
 not-a-number replies."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -20,7 +22,45 @@ D, H = 1, 2
 
 
 def test_lesson_07_has_its_questions():
-    assert set(by_key("07")) == {"shape_ih", "bias_sum", "keras_col"}
+    assert set(by_key("07")) == {"shape_ih", "bias_sum", "keras_col", "split", "forget_start"}
+
+
+def hand_lstm_h(w_ih, w_hh, b_ih, b_hh, xs, H=2):
+    """h_t of PyTorch's LSTM equations written out here: z = W_ih x + b_ih + W_hh h + b_hh, rows i, f, g, o."""
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+    h, c, hs = np.zeros(H), np.zeros(H), []
+    for x in xs:
+        z = w_ih @ x + b_ih + w_hh @ h + b_hh
+        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        hs.append(h)
+    return np.array(hs)
+
+
+def test_split_moving_bias_between_ih_and_hh_changes_nothing_by_hand():
+    q = by_key("07")["split"]
+    rng = np.random.default_rng(7)
+    w_ih, w_hh, b_ih, b_hh = (rng.normal(size=s) for s in ((8, 1), (8, 2), (8,), (8,)))
+    xs = rng.normal(size=(6, 1))
+    moved_ih, moved_hh = b_ih.copy(), b_hh.copy()
+    moved_ih[2:4] -= 0.3  # the forget rows of H = 2
+    moved_hh[2:4] += 0.3
+    np.testing.assert_allclose(hand_lstm_h(w_ih, w_hh, b_ih, b_hh, xs),
+                               hand_lstm_h(w_ih, w_hh, moved_ih, moved_hh, xs), rtol=0, atol=1e-12)
+    assert q.answer == q.choices[0] and q.kind == "explain"
+    for wrong in q.choices[1:]:
+        assert q.feedback_for(wrong) in check(q, wrong).message
+
+
+def test_forget_start_keeps_sigma_1_by_hand():
+    q = by_key("07")["forget_start"]
+    kept = 1.0 / (1.0 + math.exp(-1.0))  # z_f = 0·x + 0·h + 1
+    assert abs(kept - 0.7311) < 5e-5
+    assert q.answer == "about 73 %: f = σ(1)"
+    assert "Jozefowicz" in q.explanation and "Gers" not in q.explanation
+    for wrong in q.choices[1:]:
+        assert q.feedback_for(wrong) in check(q, wrong).message
 
 
 def test_shape_ih_is_4H_by_D():

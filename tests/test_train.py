@@ -244,9 +244,12 @@ def test_counting_holds_the_seeds_example_first():
     assert xs.shape == (3, B, 1) and ys.shape == (B, 1)
     np.testing.assert_array_equal(xs[:, 0, 0], [1.0, 2.0, 3.0])
     assert ys[0, 0] == 4.0
-    # every sequence counts by one from a start in 1..5
-    np.testing.assert_array_equal(np.diff(np.concatenate([xs[:, :, 0], ys.T]), axis=0), 1.0)
-    assert set(xs[0, :, 0]) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    # every sequence counts by a constant step of 1 or 2 from a start in 1..6, and no two are the same
+    steps = np.diff(np.concatenate([xs[:, :, 0], ys.T]), axis=0)  # (3, B)
+    np.testing.assert_array_equal(steps, np.broadcast_to(steps[0], steps.shape))
+    assert set(steps[0]) == {1.0, 2.0}
+    assert set(xs[0, :, 0]) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0}
+    assert len({tuple(xs[:, b, 0]) for b in range(B)}) == B
 
 
 def test_counting_options():

@@ -136,6 +136,29 @@ def can_go_negative():
     return below[0]
 
 
+WHY_TANH = (
+    "writes could only raise the cell state, never lower it: i·g ≥ 0",
+    "nothing: σ and tanh are both smooth, so either would do",
+    "the gates would stop working, since they need tanh as well",
+)
+W_ZERO = ("it stays at σ(b), whatever x is", "it switches from closed to open at x = 0",
+          "it becomes a hard step from 0 to 1")
+
+
+def why_tanh_choice():
+    """What a σ candidate would break (WHY_TANH), measured: can i·σ(z) go below 0 for any z?"""
+    zs = np.linspace(-20.0, 20.0, 401)
+    curve = gate_curve(1.0, 0.0, zs)
+    written = gated_signal(curve["sigmoid"], float(sigmoid(3.0)))  # an open input gate times a σ candidate
+    return WHY_TANH[0] if np.min(written) >= 0.0 and np.min(curve["tanh"]) < 0.0 else None
+
+
+def w_zero_choice(b=-1.0):
+    """What a gate with w = 0 does over x in [-5, 5] (W_ZERO), measured."""
+    values = gate_curve(0.0, b, np.linspace(-5.0, 5.0, 101))["sigmoid"]
+    return W_ZERO[0] if np.ptp(values) == 0.0 else None
+
+
 def questions():
     w, b, x = 2.0, -1.0, 1.5
     gate = float(gate_curve(w, b, x)["sigmoid"])
@@ -144,7 +167,6 @@ def questions():
     z_i, g = 1.0, 0.8
     i = float(sigmoid(z_i))
     passed = float(gated_signal(g, i))
-    negative = can_go_negative()
     return [
         Question(
             key="sigma",
@@ -172,13 +194,35 @@ def questions():
             explanation=f"i = σ({z_i:g}) = {i:.4f}, and {i:.4f} · {g:g} = {passed:.4f}.",
         ),
         Question(
-            key="negative",
-            prompt=("The candidate must be able to <i>lower</i> the cell state, so it needs negative values. "
-                    "Which squash can give them?"),
-            answer=negative,
-            choices=tuple(SQUASHES),
-            hint="Compare the two panels of the first explorer: which curve goes below the 0 line?",
-            explanation=("tanh spans -1..1, a signed amount to write; σ spans 0..1, a fraction, which is "
-                         "what a gate needs."),
+            key="why_tanh",
+            prompt=("The gates use σ, but the candidate g, what gets written into the cell, uses tanh. What would "
+                    "go wrong if g used σ too?"),
+            answer=why_tanh_choice(),
+            choices=WHY_TANH,
+            kind="explain",
+            feedback=(
+                (WHY_TANH[1], "Smooth, yes, but σ is never negative, and a write i·g then never is either."),
+                (WHY_TANH[2], "The gates keep their σ; only what they let through changes."),
+            ),
+            hint="i·g is added to the cell state. What is the sign of i? And of σ(z), for any z?",
+            explanation=("σ lies in (0, 1), so i·σ(z) > 0: every write would push c up. Only the forget gate could "
+                         "shrink it, and a cell that starts at 0 could never turn negative. tanh lies in (−1, 1), "
+                         "a signed amount: it can add or subtract."),
+        ),
+        Question(
+            key="w_zero",
+            prompt=("Predict: set the weight w to 0 (keep b = −1). What does the gate σ(w·x + b) do as x sweeps "
+                    "from −5 to 5?"),
+            answer=w_zero_choice(),
+            choices=W_ZERO,
+            kind="predict",
+            feedback=(
+                (W_ZERO[1], "The switch point x* = −b/w needs w ≠ 0: with w = 0 the gate never sees x."),
+                (W_ZERO[2], "A sharp step comes from a <i>large</i> w, not from w = 0."),
+            ),
+            hint="With w = 0, what is left of w·x + b?",
+            explanation=(f"z = 0·x + b = b for every x: the gate is the constant σ(−1) = {float(sigmoid(-1.0)):.4f}, "
+                         "an opening set by the bias alone. A forget gate with w = 0 keeps the same share of the "
+                         "memory at every step."),
         ),
     ]

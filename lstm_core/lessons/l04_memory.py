@@ -28,7 +28,12 @@ The conveyor LSTM (W_h = 0: h never feeds back, so the cell path is the whole st
 The vanilla RNN of the same size (lstm_core.rnn)::
 
     h_t = tanh(w x_t + u h_{t-1} + b)           w = 2, b = 0
-    ∂h_t/∂h_{t-1} = u (1 - h_t²)                 < 1 whenever u <= 1: it fades geometrically
+    ∂h_t/∂h_{t-1} = u (1 - h_t²)                 the gradient's factor, the slope
+    h_t / h_{t-1} = tanh(u h_{t-1}) / h_{t-1}    the value's ratio after the pulse (x = 0, b = 0)
+
+The two differ: tanh(z)/z >= 1 - tanh²(z), so the slope is below the ratio. For u > 1 the value
+latches (the ratio tends to 1) while the slope settles below 1 (a stable fixed point h* of
+tanh(u h) has u (1 - h*²) < 1): the RNN holds its value but not its gradient.
 
 Survival: with peak = max_{t >= t_p} |v_t| at step t*, the survival time is s - t_p for the
 first step s > t* with |v_s| < fraction · peak, or None ("survives to the end").
@@ -273,6 +278,20 @@ def conveyor_run(T=DEFAULTS["T"], t_pulse=DEFAULTS["t_pulse"], forget_bias=DEFAU
     )
 
 
+def value_and_slope(recurrent, steps=DEFAULTS["T"] - DEFAULTS["t_pulse"], t_pulse=DEFAULTS["t_pulse"]):
+    """The RNN after the pulse: ``dict(h, ratio, slope)``, (steps,) each, for k = 1..steps steps after it.
+
+    ``ratio`` is h_t / h_{t-1}, what happens to the value; ``slope`` is u (1 - h_t²) = ∂h_t/∂h_{t-1}, what
+    happens to a gradient passing back through that step.
+    """
+    steps = expect_int("steps", steps)
+    run = conveyor_run(T=t_pulse + steps, t_pulse=t_pulse, recurrent=recurrent)
+    h = run.series["rnn_h"]  # (T,)
+    after = slice(t_pulse, t_pulse + steps)
+    return {"h": h[after].copy(), "ratio": h[after] / h[t_pulse - 1 : t_pulse - 1 + steps],
+            "slope": run.series["rnn_factor"][after].copy()}
+
+
 # Questions ------------------------------------------------------------------------------------------------------------
 
 #: the choices of "which survives longer", in the order the learner sees them
@@ -297,6 +316,30 @@ def longer_survivor(**settings):
     return SURVIVORS[2] if a == b else max(steps, key=steps.get)
 
 
+#: the choices of "why a latched RNN cannot be taught what to hold"
+LATCH = (
+    "its value decays after all, only more slowly than at u = 0.9",
+    "its gradient explodes: each step multiplies it by u = 1.5 > 1",
+    "the value holds, but each step multiplies the gradient by u·(1 − h²) < 1",
+)
+
+
+def latch_choice(recurrent=1.5):
+    """Which of LATCH is what the RNN does at u = ``recurrent``, measured on the lesson's pulse."""
+    run = conveyor_run(recurrent=recurrent)
+    holds = run.readouts["rnn_h"].survival is None
+    carry_end = abs(run.rnn_carry[-1])
+    if holds and carry_end < VANISHED_CARRY:
+        return LATCH[2]
+    if not holds:
+        return LATCH[0]
+    return LATCH[1] if carry_end > 1.0 else None
+
+
+#: a carry below this at step T counts as vanished
+VANISHED_CARRY = 1e-6
+
+
 def questions():
     b_f, k = 2.0, 10
     left = fraction_left(b_f, k)
@@ -307,6 +350,8 @@ def questions():
     d = DEFAULTS
     defaults = conveyor_run()
     c, r = defaults.readouts["c"], defaults.readouts["rnn_h"]
+    latched = value_and_slope(1.5)
+    latched_run = conveyor_run(recurrent=1.5)
     return [
         Question(
             key="left10",
@@ -320,12 +365,30 @@ def questions():
                          f"f^{k} = {left:.4f}: the memory and its gradient both shrink by that product."),
         ),
         Question(
+            key="half4",
+            prompt=("With b<sub>f</sub> = 4, how many steps after the pulse does c first fall <i>below</i> half "
+                    "its peak? (a whole number)"),
+            answer=float(survival4),
+            tol=0.5,
+            hint="Find the first k with σ(4)^k < ½, i.e. k > ln(½) / ln σ(4).",
+            explanation=(f"f = σ(4) = {f4:.4f}; f^{survival4 - 1} = {fraction_left(4.0, survival4 - 1):.4f} is "
+                         f"still at least ½, f^{survival4} = {fraction_left(4.0, survival4):.4f} is below: "
+                         f"{survival4} steps."),
+        ),
+        Question(
             key="longer",
             prompt=(f"At the explorer's starting values (b<sub>f</sub> = {d['b_f']:g}, b<sub>i</sub> = {d['b_i']:g}, "
                     f"u = {d['u']:g}, pulse at step {d['t_pulse']} of {d['T']}), which keeps the pulse above half "
                     f"its peak for longer?"),
             answer=winner,
             choices=SURVIVORS,
+            kind="predict",
+            feedback=(
+                (SURVIVORS[1], f"The RNN squashes h through tanh again at every step, and with u = {d['u']:g} "
+                               "every step shrinks it; the LSTM's belt only multiplies c by f, here close to 1."),
+                (SURVIVORS[2], "They keep their memory in different ways: c is multiplied by f = σ(b_f) alone, "
+                               "h is squashed by tanh(u·h) at every step."),
+            ),
             hint=(f"Compare the two factors per step: the LSTM multiplies c by f = σ({d['b_f']:g}), the RNN "
                   f"multiplies h by at most u = {d['u']:g} (and tanh squashes it a little more)."),
             explanation=(f"The LSTM's c_t: {c.survival_text()} (f^{d['T'] - d['t_pulse']} = "
@@ -333,15 +396,20 @@ def questions():
                          f"{r.survival_text()}."),
         ),
         Question(
-            key="half4",
-            prompt=("With b<sub>f</sub> = 4, how many steps after the pulse does c first fall <i>below</i> half "
-                    "its peak? (a whole number)"),
-            answer=float(survival4),
-            tol=0.5,
-            hint=("Find the first k with σ(4)^k < ½, i.e. k > ln(½) / ln σ(4). Or set b_f = 4 in the explorer "
-                  "and read the survival column."),
-            explanation=(f"f = σ(4) = {f4:.4f}; f^{survival4 - 1} = {fraction_left(4.0, survival4 - 1):.4f} is "
-                         f"still at least ½, f^{survival4} = {fraction_left(4.0, survival4):.4f} is below: "
-                         f"{survival4} steps."),
+            key="latch",
+            prompt=("At u = 1.5 the RNN's h <i>latches</i>: after the pulse it settles on a value and holds it to "
+                    "the end. Yet training could not teach such an RNN <i>what</i> to hold. Why?"),
+            answer=latch_choice(1.5),
+            choices=LATCH,
+            kind="explain",
+            feedback=(
+                (LATCH[0], "Not at u = 1.5: h settles where tanh(1.5·h) = h and stays there to step T."),
+                (LATCH[1], "u is above 1, but a gradient is multiplied by the slope u·(1 − h²), not by u; where "
+                           "h has latched near ±1 that slope is well below 1."),
+            ),
+            hint="Separate the value h_t = tanh(u·h_{t−1}) from the gradient's factor ∂h_t/∂h_{t−1} = u·(1 − h_t²).",
+            explanation=(f"After the pulse the value's ratio h_t/h_{{t−1}} climbs to {latched['ratio'][-1]:.3f}, "
+                         f"while the slope settles at {latched['slope'][-1]:.3f}: the gradient from step "
+                         f"{d['T']} back to the pulse is {abs(latched_run.rnn_carry[-1]):.1e}."),
         ),
     ]

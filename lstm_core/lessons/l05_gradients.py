@@ -40,6 +40,7 @@ h_t = tanh(W_x x_t + W_h h_{t-1} + b)  ->  ∂h_t/∂h_{t-1} = diag(1 - h_t²) W
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,6 +49,7 @@ from ..checks import as_float_array, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_backward, rnn_forward, RNNParams
 from ..sequence import forward
+from ..train import clip_by_global_norm
 from .questions import Question
 
 
@@ -140,7 +142,7 @@ def _scale(scale):
 # lag ------------------------------------------------------------------------------------------------------------------
 
 #: the lesson's models and the explorers' starting values
-DEFAULTS = {"T": 50, "H": 8, "b_f": 1.0, "scale": 1.0, "seed": 0}
+DEFAULTS = {"T": 50, "H": 8, "b_f": 1.0, "scale": 1.0, "seed": 0, "draws": 8}
 #: the lags the readout tables show (lag 49 is x_1, the first input, when T = 50)
 READOUT_LAGS = (1, 10, 30, 49)
 #: "vanished": the threshold of ``first_lag_below`` the lesson uses
@@ -156,15 +158,21 @@ def _scalar(name, value):
 
 @dataclass(eq=False)
 class FlowRun:
-    """Both models on the same inputs: their parameters and their gradient norms by lag, each (T,)."""
+    """Both models, drawn ``draws`` times, and their gradient norms by lag, each (T,).
+
+    The norms are geometric means over the draws (the mean of their logs): one draw of random weights and
+    inputs can rank two settings either way, the average of several cannot so easily. ``xs``,
+    ``lstm_params`` and ``rnn_params`` are those of the first draw; ``by_draw`` holds every draw's norms.
+    """
 
     forget_bias: float
     scale: float
-    xs: np.ndarray  # (T, 1)
+    xs: np.ndarray  # (T, 1), the first draw's
     lstm_params: LSTMParams
     rnn_params: object  # RNNParams
-    lstm: dict  # lag, dx, dc: (T,) each
-    rnn: dict  # lag, dx, dh: (T,) each
+    lstm: dict  # lag, dx, dc: (T,) each, geometric means over the draws
+    rnn: dict  # lag, dx, dh: (T,) each, geometric means over the draws
+    by_draw: tuple = ()  # ((lstm dict, rnn dict), ...), one per draw
 
     @property
     def T(self):
@@ -177,17 +185,117 @@ class FlowRun:
                 "rnn_dh": self.rnn["dh"]}
 
 
+def geometric_mean(arrays):
+    """exp(mean(log a)) elementwise over equal-shaped arrays of norms (an exact 0 counts as 1e-300)."""
+    return np.exp(np.mean(np.log(np.maximum(np.asarray(arrays, dtype=np.float64), 1e-300)), axis=0))
+
+
+def _block_diagonal_lstm(draws):
+    """One LSTM that runs ``draws`` (a list of H-unit, D = 1 LSTMParams) side by side: unit block d and input
+    column d belong to draw d, and no weight connects two blocks, so each block computes exactly its draw."""
+    n, H = len(draws), draws[0].hidden_size
+    W_x, W_h, b = np.zeros((4 * n * H, n)), np.zeros((4 * n * H, n * H)), np.zeros(4 * n * H)
+    for d, p in enumerate(draws):
+        cols = slice(d * H, (d + 1) * H)
+        for k in range(4):
+            rows, small = slice(k * n * H + d * H, k * n * H + (d + 1) * H), slice(k * H, (k + 1) * H)
+            W_x[rows, d] = p.W_x[small, 0]
+            W_h[rows, cols] = p.W_h[small]
+            b[rows] = p.b[small]
+    return LSTMParams(W_x=W_x, W_h=W_h, b=b)
+
+
+def _block_diagonal_rnn(draws):
+    """The RNN counterpart of ``_block_diagonal_lstm``."""
+    n, H = len(draws), draws[0].hidden_size
+    W_x, W_h, b = np.zeros((n * H, n)), np.zeros((n * H, n * H)), np.zeros(n * H)
+    for d, p in enumerate(draws):
+        block = slice(d * H, (d + 1) * H)
+        W_x[block, d] = p.W_x[:, 0]
+        W_h[block, block] = p.W_h
+        b[block] = p.b
+    return RNNParams(W_x=W_x, W_h=W_h, b=b)
+
+
+def _norms_by_draw(arr, n, H):
+    """(T, n·H) -> n arrays (T,) of the per-block norms, newest step first (index = lag)."""
+    T = arr.shape[0]
+    return [_norm_per_step(arr[:, d * H : (d + 1) * H].reshape(T, H)) for d in range(n)]
+
+
+@lru_cache(maxsize=8)
+def _stacked_draws(scale, T, H, seed, n):
+    """The inputs (T, n) and the block-diagonal LSTM (forget bias 0) and RNN of draws seed .. seed + n - 1.
+    Cached: a slider on b_f only changes the forget block's bias, so the draws are made once per scale."""
+    seeds = range(seed, seed + n)
+    xs = np.hstack([flow_inputs(T, seed=d) for d in seeds])  # (T, n): column d is draw d's input
+    lstm = _block_diagonal_lstm([lstm_for_flow(H, forget_bias=0.0, scale=scale, seed=d) for d in seeds])
+    rnn = _block_diagonal_rnn([rnn_for_flow(H, scale=scale, seed=d) for d in seeds])
+    for a in (xs, lstm.W_x, lstm.W_h, lstm.b, rnn.W_x, rnn.W_h, rnn.b):
+        a.flags.writeable = False  # shared by every call: nobody may change them
+    return xs, lstm, rnn
+
+
 def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
-             seed=DEFAULTS["seed"]):
-    """``lstm_for_flow(H, b_f, scale, seed)`` and ``rnn_for_flow(H, scale, seed)`` on ``flow_inputs(T, seed)``,
-    with ``lstm_gradient_by_lag`` and ``rnn_gradient_by_lag`` of each."""
+             seed=DEFAULTS["seed"], draws=DEFAULTS["draws"]):
+    """For each draw d = seed .. seed + draws - 1: ``lstm_for_flow(H, b_f, scale, d)`` and
+    ``rnn_for_flow(H, scale, d)`` on ``flow_inputs(T, d)``, with the gradient norms of ``lstm_gradient_by_lag``
+    and ``rnn_gradient_by_lag`` of each; the run's norms are their geometric means over the draws.
+
+    The draws run side by side as one block-diagonal model (no weight between blocks, so each block is exactly
+    its draw; tests/test_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
+    for all of them: fast enough for a slider.
+    """
     b_f = _scalar("forget_bias", forget_bias)
     scale = _scalar("scale", scale)
-    xs = flow_inputs(T, seed=seed)  # (T, 1)
-    lstm_params = lstm_for_flow(hidden_size, forget_bias=b_f, scale=scale, seed=seed)
-    rnn_params = rnn_for_flow(hidden_size, scale=scale, seed=seed)
-    return FlowRun(forget_bias=b_f, scale=scale, xs=xs, lstm_params=lstm_params, rnn_params=rnn_params,
-                   lstm=lstm_gradient_by_lag(lstm_params, xs), rnn=rnn_gradient_by_lag(rnn_params, xs))
+    seed = expect_int("seed", seed, minimum=0)
+    n = expect_int("draws", draws)
+    H = expect_int("hidden_size", hidden_size)
+    T = expect_int("T", T)
+    xs, stacked, big_rnn = _stacked_draws(scale, T, H, seed, n)
+    b = np.zeros(4 * n * H)  # (4nH,): every bias 0 but the forget block's, as in lstm_for_flow
+    b[n * H : 2 * n * H] = b_f
+    big = LSTMParams(W_x=stacked.W_x, W_h=stacked.W_h, b=b)
+    trace = forward(big, xs)
+    _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True)
+    rtrace = rnn_forward(big_rnn, xs)
+    _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
+    lag = np.arange(trace.T)
+    lstm_dx, lstm_dc = _norms_by_draw(dxs, n, 1), _norms_by_draw(dc, n, H)
+    rnn_dx, rnn_dh = _norms_by_draw(rdxs, n, 1), _norms_by_draw(dh, n, H)
+    runs = [({"lag": lag, "dx": lstm_dx[d], "dc": lstm_dc[d]}, {"lag": lag, "dx": rnn_dx[d], "dh": rnn_dh[d]})
+            for d in range(n)]
+    lstm = {"lag": lag, **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
+    rnn = {"lag": lag, **{k: geometric_mean([r[1][k] for r in runs]) for k in ("dx", "dh")}}
+    return FlowRun(forget_bias=b_f, scale=scale, xs=flow_inputs(T, seed=seed),
+                   lstm_params=lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=seed),
+                   rnn_params=rnn_for_flow(H, scale=scale, seed=seed), lstm=lstm, rnn=rnn, by_draw=tuple(runs))
+
+
+def growth_by_draw(forget_bias=5.0, draws=16, lag=DEFAULTS["T"] - 1, **settings):
+    """‖∂L/∂c‖ at lag 0 and at ``lag`` in each of ``draws`` draws: a (draws, 2) array. Where the second
+    is larger, the gradient on the cell state grew on its way back."""
+    run = flow_run(forget_bias, draws=draws, **settings)
+    return np.array([[lstm["dc"][0], lstm["dc"][lag]] for lstm, _ in run.by_draw])  # (draws, 2)
+
+
+def clipped(grads, clip):
+    """``(norm before, norm after, cosine)`` of clipping a copy of ``grads`` to global norm ``clip`` the way
+    ``lstm_core.train(clip=...)`` does (``clip_by_global_norm``); the cosine of before and after is 1 when
+    the direction is kept."""
+    before = np.concatenate([a.ravel() for a in grads.arrays().values()])
+    copy = grads.copy()
+    clip_by_global_norm(copy, clip)
+    after = np.concatenate([a.ravel() for a in copy.arrays().values()])
+    cosine = float(before @ after / (np.linalg.norm(before) * np.linalg.norm(after)))
+    return float(np.linalg.norm(before)), float(np.linalg.norm(after)), cosine
+
+
+def flow_gradients(forget_bias=5.0, seed=0, T=DEFAULTS["T"], hidden_size=DEFAULTS["H"]):
+    """dL/d(W_x, W_h, b) of one flow LSTM for L = Σ h_T (an LSTMParams of gradients)."""
+    params = lstm_for_flow(hidden_size, forget_bias=forget_bias, seed=seed)
+    trace = forward(params, flow_inputs(T, seed=seed))
+    return backward(params, trace, _last_step_seed(trace))[0]
 
 
 def first_lag_below(norms, threshold=VANISHED):
@@ -243,8 +351,9 @@ def carry_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["
                     constant=constant_carry(b_f, T))
 
 
-__all__ = ["DEFAULTS", "READOUT_LAGS", "VANISHED", "CarryRun", "FlowRun", "carry_run", "constant_carry",
-           "constant_forget_lstm", "first_lag_below", "flow_run"]
+__all__ = ["DEFAULTS", "READOUT_LAGS", "VANISHED", "CarryRun", "FlowRun", "carry_run", "clipped", "constant_carry",
+           "constant_forget_lstm", "first_lag_below", "flow_gradients", "flow_run", "geometric_mean",
+           "growth_by_draw"]
 
 
 # Questions ------------------------------------------------------------------------------------------------------------
@@ -263,15 +372,55 @@ def change_of(before, after):
     return CHANGES[1]
 
 
+GROWS = (
+    "no: σ and tanh have slopes of at most 1, so each step back can only shrink it",
+    "yes: it is a product of one-step factors, and factors above 1 make it grow",
+    "only in a vanilla RNN: an LSTM's forget gate keeps every factor at most 1",
+)
+CLIPS = (
+    "it scales the whole gradient by 1/50: norm 1, same direction",
+    "it sets every entry larger than 1 to 1, one entry at a time",
+    "it skips that update, since such a gradient cannot be trusted",
+)
+
+
+def grows_choice(forget_bias=5.0, draws=16):
+    """Which of GROWS the flow LSTM shows: does ‖∂L/∂c‖ ever grow from lag 0 to lag T - 1?"""
+    growth = growth_by_draw(forget_bias, draws)
+    return GROWS[1] if np.any(growth[:, 1] > growth[:, 0]) else GROWS[0]
+
+
+def clip_choice(norm=50.0, clip=1.0):
+    """Which of CLIPS ``clip_by_global_norm`` does to a gradient of global norm ``norm``, measured."""
+    grads = flow_gradients()
+    scale = norm / float(np.sqrt(sum(np.sum(a ** 2) for a in grads.arrays().values())))
+    for a in grads.arrays().values():
+        a *= scale
+    before, after, cosine = clipped(grads, clip)
+    if abs(after - clip) < 1e-9 * clip and abs(cosine - 1.0) < 1e-12:
+        return CLIPS[0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _measured():
+    """The runs behind the questions (about half a second; every quiz cell asks for all of them)."""
+    lag, b_low, b_high = 30, DEFAULTS["b_f"], 3.0
+    low = float(flow_run(forget_bias=b_low).lstm["dc"][lag])
+    high = float(flow_run(forget_bias=b_high).lstm["dc"][lag])
+    growth = growth_by_draw(5.0, 16)
+    return lag, b_low, b_high, low, high, tuple(map(tuple, growth)), grows_choice(), clip_choice()
+
+
 def questions():
     b_f, steps = 3.0, 30
     carry = constant_carry(b_f, steps)  # (steps,): Π f for 1..steps steps
     f = float(carry[0])  # one step's product: σ(b_f) itself
-    start = flow_run()  # the explorer's starting values
-    rnn_lag = first_lag_below(start.rnn["dx"], VANISHED)
-    lag, b_low, b_high = 30, DEFAULTS["b_f"], 3.0
-    low = float(flow_run(forget_bias=b_low).lstm["dx"][lag])
-    high = float(flow_run(forget_bias=b_high).lstm["dx"][lag])
+    draws = DEFAULTS["draws"]
+    lag, b_low, b_high, low, high, growth, grows, clip = _measured()
+    growth = np.array(growth)  # (16, 2): ‖∂L/∂c‖ at lag 0 and lag 49 per draw
+    grew = growth[:, 1] > growth[:, 0]
+    most = int(np.argmax(np.where(grew, growth[:, 1], -np.inf)))  # the draw that ends highest, of those that grew
     return [
         Question(
             key="prod30",
@@ -285,28 +434,57 @@ def questions():
                          f"{steps} steps about {100 * float(carry[-1]):.0f} % of the gradient on c is still there."),
         ),
         Question(
-            key="rnn_lag",
-            prompt=(f"At the explorer's starting values (scale = {DEFAULTS['scale']:g}, T = {DEFAULTS['T']}), "
-                    f"at which lag k does the RNN's ‖∂L/∂x<sub>T−k</sub>‖ first fall below 10<sup>−6</sup>? "
-                    f"(a whole number)"),
-            answer=float(rnn_lag),
-            tol=0.5,
-            hint=("Follow the solid sky-blue line to the dotted 1e-6 line, or read the column "
-                  "'first lag below 1e-6' of the table."),
-            explanation=(f"Lag {rnn_lag}: ‖∂L/∂x<sub>T−{rnn_lag}</sub>‖ = {start.rnn['dx'][rnn_lag]:.2e}. Every "
-                         f"step back multiplies the RNN's gradient by diag(1 − h²) W<sub>h</sub>, which at this "
-                         f"scale shrinks it on average: the line falls roughly straight on the log axis, "
-                         f"the mark of a geometric decay."),
-        ),
-        Question(
             key="raise_bf",
             prompt=(f"In the explorer, at scale = {DEFAULTS['scale']:g}, raise b<sub>f</sub> from {b_low:g} to "
-                    f"{b_high:g}. What happens to the LSTM's ‖∂L/∂x<sub>T−{lag}</sub>‖ (lag {lag})?"),
+                    f"{b_high:g}. What happens to the LSTM's ‖∂L/∂c<sub>T−{lag}</sub>‖ (lag {lag}), averaged over "
+                    f"the {draws} draws?"),
             answer=change_of(low, high),
             choices=CHANGES,
+            kind="predict",
+            feedback=(
+                (CHANGES[1], f"Small changes of f add up over {lag} steps: σ({b_low:g})<sup>{lag}</sup> = "
+                             f"{constant_carry(b_low, lag)[-1]:.1e} but σ({b_high:g})<sup>{lag}</sup> = "
+                             f"{constant_carry(b_high, lag)[-1]:.2f}, thousands of times more."),
+                (CHANGES[2], "A larger b_f brings f closer to 1, and the cell path multiplies the gradient by f at "
+                             "each step back: it loses less, not more."),
+            ),
             hint=(f"Along the cell path the gradient is multiplied by f ≈ σ(b_f) at every step back. Compare "
                   f"σ({b_low:g})<sup>{lag}</sup> with σ({b_high:g})<sup>{lag}</sup>."),
-            explanation=(f"It goes from {low:.2e} to {high:.2e}, {high / low:.0f} times larger: with f closer to "
-                         f"1 the constant error carousel carries far more of the gradient {lag} steps back."),
+            explanation=(f"On average over {draws} draws it goes from {low:.2e} to {high:.2e}, {high / low:.0f} "
+                         f"times larger: with f closer to 1 the constant error carousel carries far more of the "
+                         f"gradient {lag} steps back. (Single draws differ a lot; that is why the lesson averages.)"),
+        ),
+        Question(
+            key="grows",
+            prompt="Can a gradient also <i>grow</i> as it travels back through time?",
+            answer=grows,
+            choices=GROWS,
+            kind="explain",
+            feedback=(
+                (GROWS[0], "The squashing slopes are at most 1, but W_h multiplies too, and dc_{t−1} adds what "
+                           "comes back through h to dc_t·f_t: a step's factor can exceed 1."),
+                (GROWS[2], f"At b_f = 5, ‖∂L/∂c‖ is larger 49 steps back than at the last step in {int(grew.sum())} "
+                           f"of {len(grew)} draws of this lesson's LSTM."),
+            ),
+            hint="The gradient k steps back is a product of k one-step factors. What if some are above 1?",
+            explanation=(f"At b_f = 5, in {int(grew.sum())} of {len(grew)} draws ‖∂L/∂c‖ is larger at lag 49 than "
+                         f"at lag 0, in draw {most} from {growth[most, 0]:.2f} to {growth[most, 1]:.2f}. A product of "
+                         "factors above 1 grows geometrically with the number of steps: an exploding gradient."),
+        ),
+        Question(
+            key="clip",
+            prompt=("<code>lstm_core.train(..., clip=1.0)</code> meets a gradient whose global norm "
+                    "‖∇‖ (over every weight) is 50. What does it do?"),
+            answer=clip,
+            choices=CLIPS,
+            kind="explain",
+            feedback=(
+                (CLIPS[1], "That is clipping by value, entry by entry, which also turns the gradient's direction; "
+                           "clip in train scales the whole gradient at once."),
+                (CLIPS[2], "Nothing is skipped: the step is still taken, only shorter."),
+            ),
+            hint="clip bounds the <i>global</i> norm of the gradient, the length of all of it at once.",
+            explanation=("It multiplies every array by clip / ‖∇‖ = 1/50: the norm becomes 1, the direction "
+                         "stays (cosine 1), so one huge gradient cannot throw the weights far away."),
         ),
     ]

@@ -35,6 +35,7 @@ from ..params import LSTMParams
 from ..sequence import forward
 from ..tasks import COUNT_TASK, COUNT_TRAINING, counting
 from ..train import train
+from .l03_vector import readout_bound
 from .questions import Question
 
 
@@ -101,6 +102,43 @@ def steps_until_within(params, xs, ys, sequence, target, tol, **training):
     return None
 
 
+# Held out: what the training set does not show -------------------------------------------------------------------
+
+#: sequences the lesson's training set does not hold: three inside its range (starts 1..6, steps 1 or 2, targets
+#: up to 11) and two far beyond it
+HELD_OUT = ((1.0, 3.0, 5.0), (4.0, 6.0, 8.0), (6.0, 7.0, 8.0), (10.0, 11.0, 12.0), (20.0, 21.0, 22.0))
+
+
+def next_value(sequence):
+    """The number that continues an arithmetic ``sequence``: x_T + (x_T - x_{T-1})."""
+    return float(2 * sequence[-1] - sequence[-2])
+
+
+def training_sequences(task=COUNT_TASK):
+    """The training set's sequences as tuples of floats, in order."""
+    xs, _ = counting(**task)
+    return [tuple(float(v) for v in xs[:, b, 0]) for b in range(xs.shape[1])]
+
+
+@lru_cache(maxsize=2)
+def trained_counter(step_target=False):
+    """The lesson's training run: the vector example's weights trained on ``counting(**COUNT_TASK)`` with
+    ``COUNT_TRAINING``. With ``step_target`` the targets are the steps y - x_T instead of y, and the network's
+    answer is added to x_T (``predict_next``). Cached: each run takes about a second."""
+    params, _ = vector_example()
+    xs, ys = counting(**COUNT_TASK)
+    if step_target:
+        ys = ys - xs[-1]  # (B, 1): the step, 1 or 2
+    return train(params, xs, ys, **COUNT_TRAINING)[0]
+
+
+def predict_next(params, sequence, step_target=False):
+    """The network's continuation of ``sequence``: y_T, or x_T + y_T when it was trained on the step."""
+    seq = np.asarray(sequence, dtype=np.float64)
+    y = float(forward(params, seq).prediction[0])
+    return seq[-1] + y if step_target else y
+
+
 # Questions ------------------------------------------------------------------------------------------------------------
 
 #: "within this of 4" for the question on the number of Adam steps
@@ -128,21 +166,30 @@ def gate_choice(k):
     return f"{k} ({GATE_NAMES[k]})"
 
 
-@lru_cache(maxsize=1)
+#: the width of each gate's range: σ gates live in (0, 1), the candidate g = tanh in (−1, 1), twice as wide
+RANGE_WIDTH = {"i": 1.0, "f": 1.0, "g": 2.0, "o": 1.0}
+
+
 def _gate_changes():
-    """Δ_k of the gates for 1, 2, 3, seed weights against the weights after the lesson's training run
-    (cached: the run takes about a second, and every quiz cell asks for the lesson's questions)."""
+    """Δ_k / (width of k's range) for the gates, for 1, 2, 3, the example's weights against the weights after
+    the lesson's training run: each gate's change as a fraction of how far it could move."""
     params, xs = vector_example()
-    trained = train(params, *counting(**COUNT_TASK), **COUNT_TRAINING)[0]
-    change = activation_change(forward(params, xs), forward(trained, xs))
-    return tuple((k, change[k]) for k in GATES)
+    change = activation_change(forward(params, xs), forward(trained_counter(), xs))
+    return tuple((k, change[k] / RANGE_WIDTH[k]) for k in GATES)
+
+
+EXTRAPOLATE = (
+    "train it twice as long, so it fits the pattern better",
+    "give it 8 hidden units instead of 2, for more capacity",
+    "train it on the step y − x_3, and add x_3 back",
+)
 
 
 def questions():
     params, xs = vector_example()
     task_xs, task_ys = counting(**COUNT_TASK)
     start_loss, trace = mse_loss(params, task_xs, task_ys)
-    answers = trace.y_all[-1][:, 0]  # (B,): what the seed weights answer for each sequence
+    answers = trace.y_all[-1][:, 0]  # (B,): what the example's weights answer for each sequence
     targets = task_ys[:, 0]
     k = steps_until_within(params, task_xs, task_ys, np.asarray(xs, dtype=float), float(EXPECTED_NEXT), CLOSE,
                            **COUNT_TRAINING)
@@ -150,10 +197,15 @@ def questions():
     most = max(changes, key=changes.get)
     ranked = ", ".join(f"{g} {changes[g]:.2f}" for g in sorted(changes, key=changes.get, reverse=True))
     seq = ", ".join(f"{v:g}" for v in SEQUENCE)
+    trained = trained_counter()
+    bound = readout_bound(trained)
+    far = HELD_OUT[-1]
+    far_text = ", ".join(f"{v:g}" for v in far)
+    stepper = trained_counter(step_target=True)
     return [
         Question(
             key="loss0",
-            prompt=(f"Before any training, the seed weights answer about {answers.min():.1f} to "
+            prompt=(f"Before any training, the worked example's weights answer about {answers.min():.1f} to "
                     f"{answers.max():.1f} for every one of the {len(targets)} counting sequences, whose targets are "
                     f"{', '.join(f'{t:g}' for t in targets)}. Estimate the loss at step 0, the mean of "
                     f"(y − target)² over the {len(targets)} sequences. (within 1)"),
@@ -167,27 +219,71 @@ def questions():
         ),
         Question(
             key="close",
-            prompt=(f"Adam at lr = {COUNT_TRAINING['lr']:g} starts from the seed weights (prediction "
+            prompt=(f"Adam at lr = {COUNT_TRAINING['lr']:g} starts from the worked example's weights (prediction "
                     f"{float(forward(params, xs).prediction[0]):.4f} for {seq}). After how many Adam steps is the "
                     f"prediction for {seq} first within {CLOSE:g} of {EXPECTED_NEXT}?"),
             answer=steps_choice(k),
             choices=tuple(text for text, *_ in STEP_BINS),
-            hint=("Adam moves every weight by up to about lr per step, and the prediction is "
-                  "W_y h_3 + b_y: b_y alone can climb by lr at every step."),
+            kind="predict",
+            feedback=(
+                (STEP_BINS[1][0], "That is how long one weight moving by lr per step would take. Adam moves all "
+                                  "of them at once, and together they move the prediction much faster."),
+            ),
+            hint=("Adam moves every weight by up to about lr per step, all of them at once: W_x, W_h and b change "
+                  "h_3, while W_y and b_y change how h_3 is read."),
             explanation=(f"After {k} steps. Being close once is not being done: the loss covers all "
                          f"{len(targets)} sequences, and the curve keeps falling for hundreds of steps more while "
                          f"the network learns to answer every one of them."),
         ),
         Question(
+            key="bound",
+            prompt=(f"After training, the readout is W<sub>y</sub> = [{trained.W_y[0, 0]:.4f}, "
+                    f"{trained.W_y[0, 1]:.4f}] and b<sub>y</sub> = {trained.b_y[0]:.4f}, and every entry of h "
+                    f"still lies in (−1, 1). What is the largest prediction this trained network can give, for "
+                    f"any input at all? (2 decimals)"),
+            answer=bound,
+            tol=0.01,
+            hint=("The same bound as in lesson 03: make each term of W_y[1] h[1] + W_y[2] h[2] + b_y as large as it "
+                  "can be."),
+            explanation=(f"|y| ≤ |W_y[1]| + |W_y[2]| + |b_y| = {bound:.4f}. The largest training target was "
+                         f"{targets.max():g}: training grew the readout just enough to reach it, and no more."),
+        ),
+        Question(
+            key="extrapolate",
+            prompt=(f"So for {far_text} it answers at most {bound:.2f}, far from the {next_value(far):g} that comes "
+                    f"next. Which change would bring its answer for {far_text} within 3 of {next_value(far):g}?"),
+            answer=EXTRAPOLATE[2],
+            choices=EXTRAPOLATE,
+            kind="predict",
+            feedback=(
+                (EXTRAPOLATE[0], "Longer training fits the training targets better, and they stop at "
+                                 f"{targets.max():g}: the readout has no reason to grow past them."),
+                (EXTRAPOLATE[1], "More units add terms to Σ|W_y|, but training makes the readout only about as "
+                                 f"large as the training targets, up to {targets.max():g}, need."),
+            ),
+            hint=("The ceiling is a property of y = W_y h + b_y with |h| < 1. Which change makes the answer "
+                  "no longer y alone?"),
+            explanation=(f"Trained on the step, the network only has to say 1 or 2, well inside its ceiling, and "
+                         f"x_3 carries the size: it answers {predict_next(stepper, far, True):.2f} for {far_text}. "
+                         "Not exact, "
+                         "but no longer held under a ceiling."),
+        ),
+        Question(
             key="gate",
             prompt=(f"Compare the gates for {seq} before and after the {COUNT_TRAINING['steps']} training steps. "
-                    f"Which gate's activations changed most, on average over the units and steps?"),
+                    "Which gate's activations changed most, on average over the units and steps, <i>as a fraction "
+                    "of its range</i> (σ gates move in (0, 1), the candidate g in (−1, 1), twice as wide)?"),
             answer=gate_choice(most),
             choices=tuple(gate_choice(g) for g in GATES),
-            hint=("Train at the defaults in the explorer and read the bars 'mean |after − before|', or compare "
-                  "the rows i, f, g, o of the before and after tables."),
-            explanation=(f"The mean |after − before| per gate: {ranked}. The {GATE_NAMES[most]} {most} moved "
-                         f"most: training rewrote it more than the others to make h<sub>3</sub> say "
-                         f"{EXPECTED_NEXT}."),
+            kind="predict",
+            feedback=tuple(
+                (gate_choice(g), f"The {GATE_NAMES[g]} moved {changes[g]:.2f} of its range on average. Look for "
+                                 "the gate whose values even changed sign for one unit: only tanh can do that.")
+                for g in GATES if g != most
+            ),
+            hint=("Train at the defaults in the explorer and compare the rows i, f, g, o of the before and after "
+                  "heatmaps; halve the change of g, whose range is twice as wide."),
+            explanation=(f"Mean |after − before| divided by the width of the range: {ranked}. The "
+                         f"{GATE_NAMES[most]} {most} moved most: training rewrote what is written into the cell."),
         ),
     ]

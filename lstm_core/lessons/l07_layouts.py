@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..bptt import backward
+from ..cell import sigmoid
 from ..checks import as_float_array, expect_int
 from ..gates import GATE_NAMES, GATES
 from ..params import LSTMParams
@@ -305,6 +306,44 @@ def shape_text(shape):
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
+SPLIT = ("the same numbers: only the sum b_ih + b_hh counts",
+         "a different forget gate, since bias_hh acts through h",
+         "the same numbers at step 1 only, where h_0 = 0")
+FORGET_START = ("about 73 %: f = σ(1)", "all of it: f = 1", "half of it: f = σ(0)")
+
+
+def split_choice(shift=0.3, seed=0):
+    """Move ``shift`` from bias_ih to bias_hh of the forget gate of a random PyTorch-layout LSTM: do the loaded
+    params, and so every h and c, stay the same? Returns the matching SPLIT choice."""
+    rng = np.random.default_rng(seed)
+    D, H = 1, 2
+    w_ih, w_hh = rng.normal(size=(4 * H, D)), rng.normal(size=(4 * H, H))
+    b_ih, b_hh = rng.normal(size=4 * H), rng.normal(size=4 * H)
+    rows = slice(GATES.index("f") * H, GATES.index("f") * H + H)
+    moved_ih, moved_hh = b_ih.copy(), b_hh.copy()
+    moved_ih[rows] -= shift
+    moved_hh[rows] += shift
+    xs = rng.normal(size=(5, D))
+    h0 = rng.normal(size=H)
+    one = forward(LSTMParams.from_torch(w_ih, w_hh, b_ih, b_hh), xs, h0=h0)
+    two = forward(LSTMParams.from_torch(w_ih, w_hh, moved_ih, moved_hh), xs, h0=h0)
+    same = np.allclose(one.h, two.h, rtol=0, atol=1e-12) and np.allclose(one.c, two.c, rtol=0, atol=1e-12)
+    return SPLIT[0] if same else None
+
+
+def kept_share(forget_bias=1.0, steps=4):
+    """c_t / c_{t-1} of a new layer before training, every weight 0 and b_f = ``forget_bias`` (the other biases 0,
+    so nothing is written), from a forward run starting at c_0 = 1."""
+    b = np.zeros(4)
+    b[GATES.index("f")] = forget_bias
+    params = LSTMParams(W_x=np.zeros((4, 1)), W_h=np.zeros((4, 1)), b=b)
+    trace = forward(params, np.zeros(steps), c0=[1.0])
+    if np.any(trace.i * trace.g != 0.0):  # g = tanh(0) = 0: nothing is written, c only shrinks by f
+        raise RuntimeError("kept_share: something was written into the cell")
+    c = trace.c[:, 0]  # (steps,)
+    return float(c[-1] / c[-2])
+
+
 def questions():
     D, H = 1, 2
     weight_ih = torch_lstm_state(LSTMParams.random(D, H))["weight_ih_l0"]
@@ -358,5 +397,41 @@ def questions():
                          f"{column // H * H}..{column // H * H + H - 1}), and unit {unit} is its column "
                          f"{column % H}. Keras calls the block '{keras_letter}'; in PyTorch and in this suite "
                          f"the same gate is row {column} of weight_ih / W<sub>x</sub>."),
+        ),
+            Question(
+            key="split",
+            prompt=(f"In a PyTorch LSTM, move {0.3:g} from <code>bias_ih</code> to <code>bias_hh</code> of the "
+                    "forget gate (bias_ih − 0.3, bias_hh + 0.3), everything else unchanged. What does the LSTM "
+                    "compute now?"),
+            answer=split_choice(),
+            choices=SPLIT,
+            kind="explain",
+            feedback=(
+                (SPLIT[1], "bias_hh is not multiplied by h: z = W_ih x + b_ih + W_hh h + b_hh, so it is a plain "
+                           "constant, just like b_ih."),
+                (SPLIT[2], "Neither bias is multiplied by h, so no step is special."),
+            ),
+            hint="Write out z = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh. Where does each bias end up?",
+            explanation=("Both biases are added into the same pre-activation, so any split of the same sum is the "
+                         "same LSTM: lstm_core loads both versions to the same b, and every h and c agrees."),
+        ),
+        Question(
+            key="forget_start",
+            prompt=("Keras's <code>unit_forget_bias=True</code> starts a new layer's forget-gate bias at 1 and its "
+                    "other biases at 0. Before any training, with inputs and h near 0, how much of c<sub>t−1</sub> "
+                    "does each step keep?"),
+            answer=FORGET_START[0] if abs(kept_share(1.0) - float(sigmoid(1.0))) < 1e-12 else None,
+            choices=FORGET_START,
+            kind="predict",
+            feedback=(
+                (FORGET_START[1], "A bias of 1 is not a gate of 1: the gate is σ of it. A fixed loop of 1 was the "
+                                  "1997 LSTM's, before the forget gate existed."),
+                (FORGET_START[2], "σ(0) = 0.5 is what a forget bias of 0 gives, the start without "
+                                  "unit_forget_bias."),
+            ),
+            hint="With inputs and h near 0, z_f is just the bias. The gate is σ(z_f).",
+            explanation=(f"f = σ(1) = {kept_share(1.0):.4f}: each step keeps about 73 % of the cell, against 50 % "
+                         "with a bias of 0, so gradients along the cell path survive the first updates. Keras's "
+                         "documentation cites Jozefowicz et al. (2015) for this start."),
         ),
     ]

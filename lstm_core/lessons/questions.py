@@ -21,9 +21,17 @@ LESSON_MODULES = {
 }
 
 
+#: what a question asks the learner to do: work a number out, predict what the model will do, or say why
+KINDS = ("compute", "predict", "explain")
+
+
 @dataclass(frozen=True)
 class Question:
-    """One question. ``choices`` empty means the learner types a number within ``tol``."""
+    """One question. ``choices`` empty means the learner types a number within ``tol``.
+
+    ``feedback`` holds ``(choice, text)`` pairs: a wrong choice that stands for a known misconception gets its own
+    text, naming that misconception, before the hint. ``kind`` is one of KINDS.
+    """
 
     key: str
     prompt: str
@@ -32,10 +40,23 @@ class Question:
     explanation: str
     choices: tuple = ()
     tol: float = 0.005
+    feedback: tuple = ()  # ((wrong choice, what that choice misunderstands), ...)
+    kind: str = "compute"
 
     def __post_init__(self):
         if self.choices and self.answer not in self.choices:
             raise ValueError(f"{self.key}: answer {self.answer!r} is not among the choices {self.choices}")
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.key}: kind {self.kind!r} is not one of {KINDS}")
+        for choice, text in self.feedback:
+            if choice not in self.choices or choice == self.answer:
+                raise ValueError(f"{self.key}: feedback for {choice!r}, which is not a wrong choice")
+            if not text:
+                raise ValueError(f"{self.key}: empty feedback for {choice!r}")
+
+    def feedback_for(self, choice):
+        """The text for a wrong ``choice`` that names its misconception, or None."""
+        return dict(self.feedback).get(choice)
 
     @property
     def shown_answer(self):
@@ -51,7 +72,8 @@ class Verdict:
 
 
 def check(question, response):
-    """Is ``response`` right? A wrong answer gets the hint; text that is no number gets a clear ask."""
+    """Is ``response`` right? A wrong answer gets the hint (a wrong choice with feedback gets that first);
+    text that is no number gets a clear ask."""
     if question.choices:
         if response not in question.choices:
             return Verdict(False, "Pick one of the options first.")
@@ -66,6 +88,8 @@ def check(question, response):
         right = abs(value - question.answer) <= question.tol
     if right:
         return Verdict(True, "Right! " + question.explanation)
+    if question.choices and question.feedback_for(response):
+        return Verdict(False, "Not quite. " + question.feedback_for(response) + " Hint: " + question.hint)
     return Verdict(False, "Not quite. Hint: " + question.hint)
 
 

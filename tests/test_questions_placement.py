@@ -1,0 +1,180 @@
+"""Every question is asked before its answer is on screen, and every lesson asks enough questions that make
+the learner think.
+
+For each ``explore.quiz("NN", "key")`` cell of a stored notebook, the outputs of every cell above it (printed
+text, plain-text and Markdown/HTML results) must not show the question's answer: a number in the forms it could
+be printed in, a choice as its text. The planted cases at the bottom show that the check does fail.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lstm_core.lessons.questions import LESSON_MODULES, questions_for
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+QUIZ = re.compile(r"""explore\.quiz\(\s*["'](\d\d)["']\s*,\s*["']([^"']+)["']\s*\)""")
+
+
+def notebook_path(lesson):
+    (path,) = sorted(NOTEBOOKS.glob(f"{lesson}_*.ipynb"))
+    return path
+
+
+def output_text(cell):
+    """What a code cell shows: its printed text and its text results (widget views show no answer)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            parts.append("".join(out["text"]))
+        for mime in ("text/plain", "text/markdown", "text/html"):
+            data = out.get("data", {}).get(mime)
+            if data is not None and "application/vnd.jupyter.widget-view+json" not in out.get("data", {}):
+                parts.append("".join(data))
+    return "\n".join(parts)
+
+
+def quiz_cells(cells):
+    """(index, lesson, key) of every quiz cell, in order."""
+    found = []
+    for n, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            for lesson, key in QUIZ.findall("".join(cell["source"])):
+                found.append((n, lesson, key))
+    return found
+
+
+def printed_numbers(text):
+    """(value, half of its last digit, decimals, in e-notation) of every number printed in ``text``:
+    0.6225 -> (0.6225, 0.00005, 4, False)."""
+    found = []
+    for m in re.finditer(r"(?<![\w.])(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?", text):
+        whole, frac, exp = m.groups()
+        digits = len(frac) if frac else 0
+        value = float(m[0])
+        # a number printed with more than 4 decimals still shows the 4 the prompts ask for
+        half = 0.5 * 10.0 ** (-min(digits, 4) + (int(exp) if exp else 0))
+        found.append((value, half, digits, exp is not None))
+    return found
+
+
+def shows_number(answer, text):
+    """The printed numbers of ``text`` that are ``answer``, rounded as printed: 0.6225 or 0.62245933 for
+    0.6224593, 39 for 39. A one-digit whole number (t = 3, H = 2) is everywhere in a lesson and tells
+    nothing, so whole numbers count from 10 up, and a number with decimals needs at least two of them
+    (or one, from 10 up), so that 0.5 is not taken for 0.4812."""
+    answer = abs(float(answer))
+    hits = []
+    for value, half, digits, sci in printed_numbers(text):
+        if answer.is_integer() and not sci and digits == 0:
+            if answer >= 10 and value == answer:
+                hits.append(value)
+        elif not answer.is_integer() and (sci or digits >= (1 if answer >= 10 else 2)):
+            if abs(value - answer) <= half * (1 + 1e-9):
+                hits.append(value)
+    return hits
+
+
+def giveaways(question, shown):
+    """The ways ``question``'s answer appears in the text ``shown``."""
+    if question.choices:
+        # a choice printed beside all the others (a table of the four gate names) singles nothing out
+        others = [c for c in question.choices if c != question.answer]
+        return [question.answer] if question.answer in shown and not all(c in shown for c in others) else []
+    return shows_number(question.answer, shown)
+
+
+def placement_problems(cells, questions_of=questions_for):
+    """Every (key, form) whose answer is shown by an output above its quiz cell."""
+    problems = []
+    for n, lesson, key in quiz_cells(cells):
+        question = {q.key: q for q in questions_of(lesson)}[key]
+        shown = "\n".join(output_text(c) for c in cells[:n] if c["cell_type"] == "code")
+        problems += [(key, form) for form in giveaways(question, shown)]
+    return problems
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSON_MODULES))
+def test_no_cell_above_a_question_prints_its_answer(lesson):
+    cells = json.loads(notebook_path(lesson).read_text(encoding="utf-8"))["cells"]
+    assert placement_problems(cells) == []
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSON_MODULES))
+def test_every_question_of_the_lesson_is_asked_in_its_notebook(lesson):
+    cells = json.loads(notebook_path(lesson).read_text(encoding="utf-8"))["cells"]
+    asked = [key for _, nb_lesson, key in quiz_cells(cells) if nb_lesson == lesson]
+    assert sorted(asked) == sorted(q.key for q in questions_for(lesson))
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSON_MODULES))
+def test_three_questions_two_of_them_about_behaviour_or_mechanism(lesson):
+    qs = questions_for(lesson)
+    assert len(qs) >= 3
+    assert sum(q.kind in ("predict", "explain") for q in qs) >= 2, [(q.key, q.kind) for q in qs]
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSON_MODULES))
+def test_wrong_choices_with_feedback_name_their_misconception(lesson):
+    for q in questions_for(lesson):
+        if q.choices and q.kind != "compute":
+            assert q.feedback, f"{q.key}: a question about behaviour gives feedback on its wrong choices"
+
+
+# The check fails when it should --------------------------------------------------------------------------------------
+
+def _cell(source, printed=None):
+    cell = {"cell_type": "code", "source": [source], "outputs": []}
+    if printed is not None:
+        cell["outputs"].append({"output_type": "stream", "name": "stdout", "text": [printed]})
+    return cell
+
+
+def _planted(question):
+    return lambda lesson: [question]
+
+
+def test_planted_number_printed_above_its_question_is_found():
+    from lstm_core.lessons.questions import Question
+
+    q = Question(key="k", prompt="?", answer=0.62245933, hint="h", explanation="e")
+    cells = [_cell("print(f)", "  Forget Gate: 0.6225\n"), _cell('explore.quiz("02", "k")')]
+    assert placement_problems(cells, _planted(q)) != []
+    # more digits of the same number give it away too; the same print below the question is fine, and so are
+    # 0.6225 as part of a longer number and another number that shares only its first digits
+    assert placement_problems([_cell("x", "f = 0.622459331"), cells[1]], _planted(q)) != []
+    assert placement_problems(cells[::-1], _planted(q)) == []
+    assert placement_problems([_cell("x", "10.6225 and 0.6230 and 0.5"), cells[1]], _planted(q)) == []
+
+
+def test_planted_whole_number_and_choice_above_their_questions_are_found():
+    from lstm_core.lessons.questions import Question
+
+    steps = Question(key="k", prompt="?", answer=39.0, hint="h", explanation="e", tol=0.5)
+    assert placement_problems([_cell("t", " 4.0   39 steps\n"), _cell('explore.quiz("04", "k")')], _planted(steps))
+    assert not placement_problems([_cell("t", " 4.0   139 steps\n"), _cell('explore.quiz("04", "k")')],
+                                  _planted(steps))
+    choice = Question(key="k", prompt="?", answer="g (candidate)", choices=("f (forget gate)", "g (candidate)"),
+                      hint="h", explanation="e")
+    assert placement_problems([_cell("t", "changed most: g (candidate)\n"), _cell('explore.quiz("06", "k")')],
+                              _planted(choice))
+    # every choice printed alike (a list of the gates) gives none of them away
+    assert not placement_problems([_cell("t", "f (forget gate)\ng (candidate)\n"), _cell('explore.quiz("06", "k")')],
+                                  _planted(choice))
+
+
+def test_feedback_on_a_wrong_choice_comes_before_the_hint_and_only_for_wrong_choices():
+    from lstm_core.lessons.questions import Question, check
+
+    q = Question(key="k", prompt="?", answer="a", choices=("a", "b", "c"), hint="the hint", explanation="e",
+                 kind="predict", feedback=(("b", "b mistakes x for y."),))
+    assert check(q, "b").message == "Not quite. b mistakes x for y. Hint: the hint"
+    assert check(q, "c").message == "Not quite. Hint: the hint"
+    assert check(q, "a").correct
+    with pytest.raises(ValueError, match="not a wrong choice"):
+        Question(key="k", prompt="?", answer="a", choices=("a", "b"), hint="h", explanation="e",
+                 feedback=(("a", "the answer cannot have feedback"),))
+    with pytest.raises(ValueError, match="kind"):
+        Question(key="k", prompt="?", answer=1.0, hint="h", explanation="e", kind="guess")
