@@ -256,8 +256,10 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     b = np.zeros(4 * n * H)  # (4nH,): every bias 0 but the forget block's, as in lstm_for_flow
     b[n * H : 2 * n * H] = b_f
     big = LSTMParams(W_x=stacked.W_x, W_h=stacked.W_h, b=b)
-    trace = forward(big, xs)
-    _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True)
+    # The fast path (lstm_core.fast): the draws side by side make one LSTM of n·H units, where BLAS pays for
+    # itself (the explorer redraws on every slider move); the lesson prints these norms to 3 digits
+    trace = forward(big, xs, fast=True)
+    _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True, fast=True)
     rtrace = rnn_forward(big_rnn, xs)
     _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
     lag = np.arange(trace.T)
