@@ -50,3 +50,11 @@ def expect_int(name, value, minimum=1):
     if value < minimum:
         raise ValueError(f"{name}: expected at least {minimum}, got {value}")
     return int(value)
+
+
+def as_scalar(name, value):
+    """One finite number as a float, or a clear error naming ``name`` (a slider's value, a bias)."""
+    arr = as_float_array(name, value)
+    if arr.ndim != 0:
+        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
+    return float(arr)

@@ -62,7 +62,7 @@ def test_cell_state_decays_as_sigma_bf_to_the_k_after_the_pulse(b_f):
 def test_carry_is_the_product_of_f_from_the_pulse():
     b_f, tp, T = 2.0, 4, 12
     run = M.conveyor_run(T=T, t_pulse=tp, forget_bias=b_f)
-    carry = M.carry(run.lstm, tp)[:, 0]
+    carry = M.cell_carry(run.lstm, tp)[:, 0]
     assert np.all(np.isnan(carry[: tp - 1]))
     assert carry[tp - 1] == 1.0
     assert carry[tp - 1 + 5] == pytest.approx(sig(b_f) ** 5, rel=1e-12)
@@ -76,7 +76,7 @@ def test_carry_on_a_hand_made_forget_gate():
     class FakeTrace:
         f = np.array([[0.1], [0.5], [0.8], [0.25]])
 
-    got = M.carry(FakeTrace(), 2)[:, 0]
+    got = M.cell_carry(FakeTrace(), 2)[:, 0]
     assert np.isnan(got[0])
     assert got[1] == 1.0
     assert got[2:] == pytest.approx([0.8, 0.8 * 0.25], rel=1e-15)
@@ -182,7 +182,7 @@ def test_lstm_survival_matches_the_half_life_by_hand():
         f = sig(b_f)
         k = math.floor(math.log(0.5) / math.log(f)) + 1
         run = M.conveyor_run(T=100, t_pulse=1, forget_bias=b_f)
-        assert run.readouts["c"].survival == k, b_f
+        assert run.summaries["c"].survival == k, b_f
         assert M.half_life(f) == pytest.approx(math.log(0.5) / math.log(f))
 
 
@@ -191,13 +191,13 @@ def test_defaults_lstm_survives_to_the_end_and_rnn_fades():
     assert run.T == 100 and run.t_pulse == 10
     # σ(5)^90 = 0.546 > 1/2: c survives to the end
     assert sig(5.0) ** 90 > 0.5
-    assert run.readouts["c"].survival is None and run.readouts["c"].survival_text() == "survives to the end"
+    assert run.summaries["c"].survival is None and run.summaries["c"].survival_text() == "survives to the end"
     # the RNN by hand: 0.964, 0.700, 0.558, 0.464 < 0.482 at +3
-    assert run.readouts["rnn_h"].survival == 3 and run.readouts["rnn_h"].survival_text() == "3 steps"
+    assert run.summaries["rnn_h"].survival == 3 and run.summaries["rnn_h"].survival_text() == "3 steps"
 
 
 def test_readout_peak_end_and_half_line():
-    r = M.readout([0.0, -0.5, -2.0, 1.5, 0.25], 2)
+    r = M.summarize([0.0, -0.5, -2.0, 1.5, 0.25], 2)
     assert (r.peak, r.peak_step, r.end, r.half) == (-2.0, 3, 0.25, 1.0)
     # half of 2 is 1.0: 1.5 at step 4 is not below, 0.25 at step 5 is; 5 - t_pulse = 3
     assert r.survival == 3
@@ -209,7 +209,7 @@ def test_half_life_rejects_a_gate_outside_zero_one():
 
 
 def test_readout_of_a_carry_ignores_the_nans_before_the_pulse():
-    r = M.readout([np.nan, np.nan, 1.0, 0.7, 0.45], 3)
+    r = M.summarize([np.nan, np.nan, 1.0, 0.7, 0.45], 3)
     assert (r.peak, r.peak_step, r.end, r.survival) == (1.0, 3, 0.45, 2)
 
 
@@ -217,7 +217,7 @@ def test_gradient_and_memory_survive_equally_long_on_the_belt():
     # c_t = carry_t · c_{t_p}, so the memory and the gradient halve on the same step
     for b_f in (0.5, 2.0, 3.5):
         run = M.conveyor_run(T=60, t_pulse=5, forget_bias=b_f)
-        assert run.readouts["carry"].survival == run.readouts["c"].survival is not None
+        assert run.summaries["carry"].survival == run.summaries["c"].survival is not None
 
 
 def test_rnn_factors_by_hand():
@@ -228,11 +228,11 @@ def test_rnn_factors_by_hand():
 
 
 def test_carry_from_step_one_is_flows_cell_carry():
-    from lstm_core.lessons.l05_gradients import cell_carry
+    from lstm_core.lessons.l04_memory import cell_carry
 
     # cell_carry counts from c_0 (∏ f_1..f_t), the carry from step 1 leaves f_1 out
     run = M.conveyor_run(T=30, t_pulse=1, forget_bias=1.5)
-    assert M.carry(run.lstm, 1) * sig(1.5) == pytest.approx(cell_carry(run.lstm), rel=1e-13)
+    assert M.cell_carry(run.lstm, 1) * sig(1.5) == pytest.approx(cell_carry(run.lstm), rel=1e-13)
 
 
 def test_carry_at_the_extremes_of_the_lesson():
@@ -248,4 +248,4 @@ def test_carry_that_underflowed_is_a_clear_error():
         f = np.array([[0.0], [0.5], [0.5]])
 
     with pytest.raises(ValueError, match="underflowed"):
-        M.carry(FakeTrace(), 2)
+        M.cell_carry(FakeTrace(), 2)

@@ -27,16 +27,9 @@ import math
 import numpy as np
 
 from ..cell import sigmoid
-from ..checks import as_float_array
+from ..checks import as_float_array, as_scalar
 from .questions import Question
 
-
-def _scalar(name, value):
-    """One finite number as a float, or a clear error naming ``name``."""
-    arr = as_float_array(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
-    return float(arr)
 
 
 #: Below this a gate is called closed, above 1 - CLOSED_BELOW open (``gate_state``).
@@ -45,8 +38,8 @@ CLOSED_BELOW = 0.1
 
 def pre_activation(w, b, x):
     """z = w·x + b, elementwise over ``x`` (a scalar or an array)."""
-    w = _scalar("w", w)
-    b = _scalar("b", b)
+    w = as_scalar("w", w)
+    b = as_scalar("b", b)
     x = as_float_array("x", x)
     return w * x + b  # same shape as x
 
@@ -90,8 +83,8 @@ def logit(p):
 def switch_point(w, b):
     """x* = -b / w, where z = 0, the gate is half open and the candidate is 0; None when w = 0
     (then z = b for every x: the unit ignores its input and there is no switch point)."""
-    w = _scalar("w", w)
-    b = _scalar("b", b)
+    w = as_scalar("w", w)
+    b = as_scalar("b", b)
     if w == 0.0:
         return None
     return -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -103,14 +96,14 @@ def signal_wave(ts, amplitude=1.0, periods=2.0):
     Stands for a candidate g_t (a tanh, so |amplitude| <= 1 keeps it a possible candidate).
     """
     ts = as_float_array("ts", ts)
-    amplitude = _scalar("amplitude", amplitude)
+    amplitude = as_scalar("amplitude", amplitude)
     return amplitude * np.sin(2.0 * math.pi * periods * ts)  # same shape as ts
 
 
 def gate_state(gate):
     """Words for a gate value: ``"closed"`` below CLOSED_BELOW, ``"open"`` above 1 - CLOSED_BELOW,
     ``"half open"`` within 0.05 of 1/2, ``"partly open"`` otherwise."""
-    g = _scalar("gate", gate)
+    g = as_scalar("gate", gate)
     if not 0.0 <= g <= 1.0:
         raise ValueError(f"gate: a gate value is a fraction in [0, 1], got {g:g}")
     if g < CLOSED_BELOW:

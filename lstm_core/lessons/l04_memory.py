@@ -44,11 +44,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import as_float_array, expect_int
+from ..checks import as_float_array, as_scalar, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_forward, RNNParams
 from ..sequence import forward
-from .l05_gradients import cell_carry
 from .questions import Question
 
 
@@ -64,12 +63,6 @@ RNN_INPUT_WEIGHT = 2.0
 #: the lesson's starting values (the sliders' defaults)
 DEFAULTS = {"T": 100, "t_pulse": 10, "b_f": 5.0, "b_i": -5.0, "u": 0.9}
 
-
-def _scalar(name, value):
-    arr = as_float_array(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
-    return float(arr)
 
 
 def _pulse_step(T, t_pulse):
@@ -95,8 +88,8 @@ def conveyor_lstm(forget_bias=DEFAULTS["b_f"], input_bias=DEFAULTS["b_i"]):
 
         W_x = [10, 0, 2, 0],  W_h = [0, 0, 0, 0],  b = [b_i, b_f, 0, 1]
     """
-    b_f = _scalar("forget_bias", forget_bias)
-    b_i = _scalar("input_bias", input_bias)
+    b_f = as_scalar("forget_bias", forget_bias)
+    b_i = as_scalar("input_bias", input_bias)
     return LSTMParams(
         W_x=[[PULSE_GATE_WEIGHT], [0.0], [CANDIDATE_WEIGHT], [0.0]],  # (4H, D)
         W_h=np.zeros((4, 1)),  # (4H, H): nothing recurrent, so f stays σ(b_f)
@@ -106,29 +99,33 @@ def conveyor_lstm(forget_bias=DEFAULTS["b_f"], input_bias=DEFAULTS["b_i"]):
 
 def conveyor_rnn(recurrent=DEFAULTS["u"], input_weight=RNN_INPUT_WEIGHT, bias=0.0):
     """The RNN of the same size (H = D = 1): h_t = tanh(w x_t + u h_{t-1} + b)."""
-    u = _scalar("recurrent", recurrent)
-    w = _scalar("input_weight", input_weight)
-    b = _scalar("bias", bias)
+    u = as_scalar("recurrent", recurrent)
+    w = as_scalar("input_weight", input_weight)
+    b = as_scalar("bias", bias)
     return RNNParams(W_x=[[w]], W_h=[[u]], b=[b])
 
 
-def carry(trace, t_from):
+def cell_carry(trace, t_from=0):
     """∂c_t/∂c_{t_from} along the cell path: ∏_{k=t_from+1}^{t} f_k, per step and unit.
 
-    ``trace`` is an unbatched Trace; ``t_from`` a step 1..T. Returns (T, H): 1 at ``t_from``
-    (the empty product), the running product of f after it, NaN before it (no path goes back).
-    When W_h = 0, as in ``conveyor_lstm``, this is the whole derivative, and
+    ``t_from = 0`` (the default) starts at c_0: ∏_{s=1..t} f_s, shaped like ``trace.f`` (a batch too),
+    how much of c_0 is still on the conveyor belt after t steps. ``t_from`` a step 1..T needs an
+    unbatched Trace and returns (T, H): 1 at ``t_from`` (the empty product), the running product of f
+    after it, NaN before it (no path goes back). Either way it ignores what the gates' own dependence
+    on h adds; when W_h = 0, as in ``conveyor_lstm``, it is the whole derivative, and
     c_t = carry_t · c_{t_from} for every t >= t_from once nothing more is written.
 
-    It is ``flow.cell_carry`` (∏ f from step 1) divided by its value at ``t_from``. That needs
+    From a step it is the product from c_0 divided by its value at ``t_from``. That needs
     ∏_{s<=t_from} f_s > 0, true unless f stays near 0 for hundreds of steps (f = σ(-2) would
     need more than 300 to underflow); a ValueError says so if it ever happens.
     """
+    from_start = np.cumprod(trace.f, axis=0)  # (T, [B,] H): ∏_{s=1..t} f_s
+    if t_from == 0:
+        return from_start
     f = np.asarray(trace.f)  # (T, H)
     if f.ndim != 2:
         raise ValueError(f"trace: expected one sequence (f of shape (T, H)), got f of shape {f.shape}")
     T, t_from = _pulse_step(f.shape[0], t_from)
-    from_start = cell_carry(trace)  # (T, H): ∏_{s=1..t} f_s
     base = from_start[t_from - 1]  # (H,)
     if np.any(base == 0.0):
         raise ValueError(f"t_from: ∏ f up to step {t_from} underflowed to 0; the carry from there is not defined")
@@ -173,7 +170,7 @@ def survival_time(values, t_pulse, fraction=0.5):
     if v.ndim != 1:
         raise ValueError(f"values: expected shape (T,), got {tuple(v.shape)}")
     T, t_pulse = _pulse_step(v.shape[0], t_pulse)
-    fraction = _scalar("fraction", fraction)
+    fraction = as_scalar("fraction", fraction)
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fraction: expected a number between 0 and 1, got {fraction}")
     after = v[t_pulse - 1 :]  # steps t_pulse .. T
@@ -185,8 +182,8 @@ def survival_time(values, t_pulse, fraction=0.5):
 
 
 @dataclass(frozen=True)
-class Readout:
-    """The readout of one curve: its signed peak (and step), its value at step T, its survival."""
+class CurveSummary:
+    """One curve summed up: its signed peak (and step), its value at step T, its survival."""
 
     peak: float
     peak_step: int  # 1-based
@@ -200,10 +197,10 @@ class Readout:
         return f"{self.survival} step" + ("" if self.survival == 1 else "s")
 
 
-def readout(values, t_pulse, fraction=0.5):
+def summarize(values, t_pulse, fraction=0.5):
     """Peak (the signed value of largest |v| from ``t_pulse`` on), end value, survival time.
 
-    Only steps ``t_pulse``..T are read, so a carry (NaN before the pulse) has a readout too.
+    Only steps ``t_pulse``..T are read, so a carry (NaN before the pulse) has a summary too.
     """
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 1:
@@ -212,13 +209,13 @@ def readout(values, t_pulse, fraction=0.5):
     after = as_float_array("values", values[t_pulse - 1 :])  # (T - t_pulse + 1,)
     survival = survival_time(after, 1, fraction)
     peak_at = int(np.argmax(np.abs(after)))
-    return Readout(peak=float(after[peak_at]), peak_step=t_pulse + peak_at, end=float(after[-1]),
+    return CurveSummary(peak=float(after[peak_at]), peak_step=t_pulse + peak_at, end=float(after[-1]),
                    survival=survival, half=fraction * abs(float(after[peak_at])))
 
 
 def half_life(forget):
     """Steps k for σ(b_f)^k = 1/2 when f = ``forget`` is constant: ln(1/2) / ln f (a real number)."""
-    f = _scalar("forget", forget)
+    f = as_scalar("forget", forget)
     if not 0.0 < f < 1.0:
         raise ValueError(f"forget: expected a gate value strictly between 0 and 1, got {f}")
     return math.log(0.5) / math.log(f)
@@ -226,7 +223,7 @@ def half_life(forget):
 
 @dataclass(eq=False)
 class ConveyorRun:
-    """Both models fed the same pulse, with their carries and readouts. Series are (T,)."""
+    """Both models fed the same pulse, with their carries and the summaries of their curves. Series are (T,)."""
 
     T: int
     t_pulse: int
@@ -237,9 +234,9 @@ class ConveyorRun:
     rnn: object  # RNNTrace
     lstm_carry: np.ndarray  # (T,) ∂c_t/∂c_{t_p}
     rnn_carry: np.ndarray  # (T,) ∂h_t/∂h_{t_p}
-    #: Readouts by name, in the order the lesson's table shows them: "c" and "h" (the LSTM's),
+    #: Summaries by name, in the order the lesson's table shows them: "c" and "h" (the LSTM's),
     #: "rnn_h", "carry" (∂c_t/∂c_{t_p}: how much of a gradient at the pulse reaches step t), "rnn_carry"
-    readouts: dict
+    summaries: dict
 
     @property
     def series(self):
@@ -262,18 +259,18 @@ def conveyor_run(T=DEFAULTS["T"], t_pulse=DEFAULTS["t_pulse"], forget_bias=DEFAU
     rnn_params = conveyor_rnn(recurrent)
     lstm = forward(lstm_params, xs)
     rnn = rnn_forward(rnn_params, xs)
-    lstm_carry = carry(lstm, t_pulse)[:, 0]  # (T,), NaN before the pulse
+    lstm_carry = cell_carry(lstm, t_pulse)[:, 0]  # (T,), NaN before the pulse
     rnn_carry_ = rnn_carry(rnn_params, rnn, t_pulse)  # (T,), NaN before the pulse
     return ConveyorRun(
         T=int(T), t_pulse=int(t_pulse), xs=xs,
         lstm_params=lstm_params, lstm=lstm, rnn_params=rnn_params, rnn=rnn,
         lstm_carry=lstm_carry, rnn_carry=rnn_carry_,
-        readouts={
-            "c": readout(lstm.c[:, 0], t_pulse, fraction),
-            "h": readout(lstm.h[:, 0], t_pulse, fraction),
-            "rnn_h": readout(rnn.h[:, 0], t_pulse, fraction),
-            "carry": readout(lstm_carry, t_pulse, fraction),
-            "rnn_carry": readout(rnn_carry_, t_pulse, fraction),
+        summaries={
+            "c": summarize(lstm.c[:, 0], t_pulse, fraction),
+            "h": summarize(lstm.h[:, 0], t_pulse, fraction),
+            "rnn_h": summarize(rnn.h[:, 0], t_pulse, fraction),
+            "carry": summarize(lstm_carry, t_pulse, fraction),
+            "rnn_carry": summarize(rnn_carry_, t_pulse, fraction),
         },
     )
 
@@ -310,7 +307,7 @@ def longer_survivor(**settings):
     run = conveyor_run(**settings)
     steps = {
         name: run.T + 1 if r.survival is None else r.survival
-        for name, r in zip(SURVIVORS[:2], (run.readouts["c"], run.readouts["rnn_h"]))
+        for name, r in zip(SURVIVORS[:2], (run.summaries["c"], run.summaries["rnn_h"]))
     }
     a, b = steps.values()
     return SURVIVORS[2] if a == b else max(steps, key=steps.get)
@@ -327,7 +324,7 @@ LATCH = (
 def latch_choice(recurrent=1.5):
     """Which of LATCH is what the RNN does at u = ``recurrent``, measured on the lesson's pulse."""
     run = conveyor_run(recurrent=recurrent)
-    holds = run.readouts["rnn_h"].survival is None
+    holds = run.summaries["rnn_h"].survival is None
     carry_end = abs(run.rnn_carry[-1])
     if holds and carry_end < VANISHED_CARRY:
         return LATCH[2]
@@ -345,11 +342,11 @@ def questions():
     left = fraction_left(b_f, k)
     run = conveyor_run(T=DEFAULTS["T"], t_pulse=1, forget_bias=4.0)
     f4 = float(run.lstm.f[0, 0])
-    survival4 = run.readouts["c"].survival
+    survival4 = run.summaries["c"].survival
     winner = longer_survivor()
     d = DEFAULTS
     defaults = conveyor_run()
-    c, r = defaults.readouts["c"], defaults.readouts["rnn_h"]
+    c, r = defaults.summaries["c"], defaults.summaries["rnn_h"]
     latched = value_and_slope(1.5)
     latched_run = conveyor_run(recurrent=1.5)
     return [
@@ -392,7 +389,7 @@ def questions():
             hint=(f"Compare the two factors per step: the LSTM multiplies c by f = σ({d['b_f']:g}), the RNN "
                   f"multiplies h by at most u = {d['u']:g} (and tanh squashes it a little more)."),
             explanation=(f"The LSTM's c_t: {c.survival_text()} (f^{d['T'] - d['t_pulse']} = "
-                         f"{defaults.readouts['carry'].end:.4f} of it is left at step {d['T']}); the RNN's h_t: "
+                         f"{defaults.summaries['carry'].end:.4f} of it is left at step {d['T']}); the RNN's h_t: "
                          f"{r.survival_text()}."),
         ),
         Question(

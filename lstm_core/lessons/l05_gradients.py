@@ -45,11 +45,12 @@ from functools import lru_cache
 import numpy as np
 
 from ..bptt import backward
-from ..checks import as_float_array, expect_int
+from ..checks import as_float_array, as_scalar, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_backward, rnn_forward, RNNParams
 from ..sequence import forward
 from ..train import clip_by_global_norm
+from .l04_memory import cell_carry
 from .questions import Question
 
 
@@ -86,15 +87,6 @@ def rnn_gradient_by_lag(params, xs, h0=None):
     trace = rnn_forward(params, xs, h0=h0)
     _, dxs, _, dh = rnn_backward(params, trace, _last_step_seed(trace), return_dh=True)
     return {"lag": np.arange(trace.T), "dx": _norm_per_step(dxs), "dh": _norm_per_step(dh)}
-
-
-def cell_carry(trace):
-    """Π_{s=1..t} f_s for t = 1..T, shaped like ``trace.f``: ∂c_t/∂c_0 along the cell path alone.
-
-    Row t - 1 is how much of c_0 (elementwise) is still on the conveyor belt after t steps,
-    ignoring what the gates' own dependence on h adds.
-    """
-    return np.cumprod(trace.f, axis=0)  # (T, [B,] H)
 
 
 def _gaussian(rng, scale, fan_in, *shape):
@@ -148,12 +140,6 @@ READOUT_LAGS = (1, 10, 30, 49)
 #: "vanished": the threshold of ``first_lag_below`` the lesson uses
 VANISHED = 1e-6
 
-
-def _scalar(name, value):
-    arr = as_float_array(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name}: expected one number, got an array of shape {tuple(arr.shape)}")
-    return float(arr)
 
 
 @dataclass(eq=False)
@@ -246,8 +232,8 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     its draw; tests/test_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
     for all of them: fast enough for a slider.
     """
-    b_f = _scalar("forget_bias", forget_bias)
-    scale = _scalar("scale", scale)
+    b_f = as_scalar("forget_bias", forget_bias)
+    scale = as_scalar("scale", scale)
     seed = expect_int("seed", seed, minimum=0)
     n = expect_int("draws", draws)
     H = expect_int("hidden_size", hidden_size)
@@ -305,7 +291,7 @@ def first_lag_below(norms, threshold=VANISHED):
     norms = as_float_array("norms", norms)
     if norms.ndim != 1:
         raise ValueError(f"norms: expected one value per lag, shape (T,), got {tuple(norms.shape)}")
-    threshold = _scalar("threshold", threshold)
+    threshold = as_scalar("threshold", threshold)
     below = np.flatnonzero(norms < threshold)
     return int(below[0]) if below.size else None
 
@@ -328,7 +314,7 @@ class CarryRun:
 
 def constant_forget_lstm(forget_bias):
     """An LSTM (H = D = 1) with every weight 0 and b = [0, b_f, 0, 0]: f_t = σ(b_f) at every step."""
-    b_f = _scalar("forget_bias", forget_bias)
+    b_f = as_scalar("forget_bias", forget_bias)
     return LSTMParams(W_x=np.zeros((4, 1)), W_h=np.zeros((4, 1)), b=[0.0, b_f, 0.0, 0.0])
 
 
@@ -346,7 +332,7 @@ def constant_carry(forget_bias, steps):
 def carry_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
               seed=DEFAULTS["seed"]):
     """The lesson's LSTM (``lstm_for_flow``) on ``flow_inputs(T, seed)``: its f_t and Π f per unit, and σ(b_f)^t."""
-    b_f = _scalar("forget_bias", forget_bias)
+    b_f = as_scalar("forget_bias", forget_bias)
     params = lstm_for_flow(hidden_size, forget_bias=b_f, scale=scale, seed=seed)
     trace = forward(params, flow_inputs(T, seed=seed))
     return CarryRun(forget_bias=b_f, trace=trace, f=np.asarray(trace.f), carry=cell_carry(trace),

@@ -186,7 +186,7 @@ class ConveyorBelt(Explorer):
             y = series["c" if name == "c_ghost" else name]
             line.set_data(steps, np.clip(y, lo, hi))  # NaN (a carry before the pulse) leaves a gap
         for name, (half, drop) in self.marks.items():
-            r = run.readouts[name]
+            r = run.summaries[name]
             half.set_data([r.peak_step, T], [min(r.half, hi)] * 2)
             if r.survival is None:
                 drop.set_data([], [])
@@ -206,7 +206,7 @@ class ConveyorBelt(Explorer):
         series = run.series
         rows = []
         for key, name in ROWS:
-            r = run.readouts[key]
+            r = run.summaries[key]
             rows.append([f"<div style='text-align:left'>{name}</div>", fmt(r.peak), fmt(series[ROW_SERIES[key]][t]),
                          fmt(r.end), r.survival_text()])
         header = ["", "peak", f"at step t = {t + 1}", f"at the end (t = {run.T})",
