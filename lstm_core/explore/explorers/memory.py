@@ -116,12 +116,15 @@ class ConveyorBelt(Explorer):
         self.controls["T"].observe(self._on_length, names="value")
         self._on_length({"new": s["T"]})
 
-        bf = self.figure = BlitFigure(figsize=(10, 7.4))
-        left, width = 0.07, 0.62
-        self.gates = _Panel(bf, (left, 0.80, width, 0.15), "LSTM gates: i opens at the pulse, f stays σ(b_f)")
-        self.lstm = _Panel(bf, (left, 0.56, width, 0.19), "LSTM: the cell state rides the conveyor belt")
-        self.rnn = _Panel(bf, (left, 0.32, width, 0.19), "vanilla tanh RNN of the same size, same pulse")
-        self.carry = _Panel(bf, (left, 0.07, width, 0.19),
+        # two columns of two panels, wide and low: the sliders and the whole picture fit one
+        # 1280x720 screen together (the table sits below the picture)
+        bf = self.figure = BlitFigure(figsize=(14, 5.0))
+        width, left, right = 0.29, 0.035, 0.53
+        self.gates = _Panel(bf, (left, 0.56, width, 0.36), "LSTM gates: i opens at the pulse, f stays σ(b_f)")
+        self.lstm = _Panel(bf, (left, 0.09, width, 0.36), "LSTM: the cell state rides the conveyor belt",
+                           xlabel=True)
+        self.rnn = _Panel(bf, (right, 0.56, width, 0.36), "vanilla tanh RNN of the same size, same pulse")
+        self.carry = _Panel(bf, (right, 0.09, width, 0.36),
                             "carry: how much of a change at the pulse still reaches step t", xlabel=True)
         self.panels = (self.gates, self.lstm, self.rnn, self.carry)
 
@@ -245,5 +248,5 @@ class ConveyorBelt(Explorer):
         seq_box = widgets.VBox([widgets.HTML("<b>sequence</b>"), c["T"], c["t_pulse"]])
         return widgets.VBox([
             widgets.HBox([seq_box, lstm_box, rnn_box, self.reset_button]),
-            self.message, self.time_controls(), self.table, self.image, self.equations,
+            self.message, self.time_controls(), self.image, self.table, self.equations,
         ])
