@@ -225,7 +225,7 @@ class Explorer:
             self._widget.add_class("lstm-explorer")
         return self._widget
 
-    def summary(self):
+    def plain_text(self):
         """One readable, stable line for ``text/plain``: the explorer and its slider values.
 
         Readers without a kernel (GitHub, nbviewer) see this beside the picture; nbval compares
@@ -241,7 +241,7 @@ class Explorer:
         ``VBox(children=...)``."""
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
         data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
-        data["text/plain"] = self.summary()
+        data["text/plain"] = self.plain_text()
         if self.image.value:
             data["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
         return data
