@@ -80,19 +80,19 @@ class VectorWalkthrough(Explorer):
 
         # wide and low (weights in one strip on top, activations and the cell below): the tabs of
         # sliders and the whole picture fit one 1280x720 screen together
-        self.figure = BlitFigure(figsize=(13, 5.2))
+        self.figure = BlitFigure(figsize=(13, 4.6))
         cols = [f"x[{j}]" for j in range(1, D + 1)] + [f"h[{v}]" for v in range(1, H + 1)] + ["b"]
         self.weight_maps = {
-            k: Heatmap(self.figure, (0.04 + n * 0.25, 0.77, 0.19, 0.17), (H, D + H + 1), *WEIGHT_RANGE,
+            k: Heatmap(self.figure, (0.04 + n * 0.25, 0.775, 0.19, 0.17), (H, D + H + 1), *WEIGHT_RANGE,
                        row_labels=[f"{k}[{u}]" for u in range(1, H + 1)], col_labels=cols,
                        title=f"{k}: {GATE_NAMES[k]}  [W_x{k} | W_h{k} | b_{k}]")
             for n, k in enumerate(GATES)
         }
         rows = [f"{k}[{u}]" for k in QUANTITIES for u in range(1, H + 1)]
-        self.activation_map = Heatmap(self.figure, (0.05, 0.09, 0.3, 0.56), (len(rows), T), -1.0, 1.0,
+        self.activation_map = Heatmap(self.figure, (0.05, 0.1, 0.3, 0.55), (len(rows), T), -1.0, 1.0,
                                       row_labels=rows, col_labels=[f"t={t}" for t in range(1, T + 1)],
                                       title="activations (colour clipped to ±1; c may exceed)", fmt="{:.4f}")
-        self.diagram = CellDiagram(self.figure, rect=(0.39, 0.0, 0.61, 0.7))
+        self.diagram = CellDiagram(self.figure, rect=(0.38, 0.0, 0.62, 0.71))
         # y feeds nothing back into the cell, but moving W_y or b_y should show in the picture
         self.y_text = self.figure.dynamic(self.figure.fig.text(0.2, 0.008, "", fontsize=9, ha="center", va="bottom"))
         self.figure.freeze()
