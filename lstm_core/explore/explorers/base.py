@@ -14,6 +14,11 @@ When the update runs:
   so stale values are dropped, never queued, and the last value is always drawn last.
   ``wait()`` blocks until every value received so far is drawn.
 
+Typeset equations (``HTMLMath``: MathJax blocks the browser's main thread for 100 ms and more) go
+out after the picture: ``show_after_picture`` sets them at once for a value set by code, and for a
+browser value a moment after the picture, only once no newer value waits (while dragging, the
+equations follow when the hand pauses, and the pictures are not held up by typesetting).
+
 Every update of every explorer holds one lock (``RENDER_LOCK``): matplotlib's text and font caches
 are shared between figures, and a notebook cell setting a value meanwhile waits for the drawing
 in progress.
@@ -66,6 +71,10 @@ def fit(widget, in_row=False):
 RENDER_LOCK = threading.RLock()
 
 
+#: how long the render thread waits after a picture before it sends the typeset text (see above)
+TEXT_AFTER_PICTURE_S = 0.1
+
+
 class Explorer:
     """Base class: subclasses add controls in ``build``, then implement ``compute`` and ``draw``.
 
@@ -89,6 +98,7 @@ class Explorer:
         self._busy = False  # the render thread is drawing
         self._changed = threading.Condition()
         self._thread = None
+        self._after_picture = {}  # widget -> value, set once the picture is out (render thread only)
         self.frames = 0  # pictures drawn so far (the drag benchmark counts them)
         if self.steps:
             self.play = widgets.Play(value=1, min=1, max=self.steps, step=1, interval=self.play_interval_ms,
@@ -180,6 +190,14 @@ class Explorer:
         except Exception as exc:  # noqa: BLE001 (the render thread must survive; the learner sees why)
             self.message.value = f"<span style='color:#D55E00'>Could not draw this setting: {exc!r}</span>"
 
+    def show_after_picture(self, widget, value):
+        """``widget.value = value``, at once for a value set by code; for a browser value once the
+        picture is out and no newer value waits (text the browser typesets slowly: equations)."""
+        if threading.current_thread() is self._thread:
+            self._after_picture[widget] = value
+        else:
+            widget.value = value
+
     def _render_loop(self):
         while True:
             with self._changed:
@@ -188,7 +206,15 @@ class Explorer:
                 kind, self._pending, self._busy = self._pending, None, True
             try:
                 with RENDER_LOCK:
+                    self._after_picture = {}  # (a setting the math rejects draws nothing: no old text either)
                     self._apply(kind)
+                with self._changed:  # the typeset text only when the hand pauses
+                    newer = self._changed.wait_for(lambda: self._pending is not None, TEXT_AFTER_PICTURE_S)
+                if not newer:
+                    with RENDER_LOCK:
+                        texts, self._after_picture = self._after_picture, {}
+                        for widget, value in texts.items():
+                            widget.value = value
             finally:
                 with self._changed:
                     self._busy = False

@@ -202,7 +202,7 @@ class ConveyorBelt(Explorer):
             panel.update_frame(T, tp, t)
         self.image.value = self.figure.png()
         self.table.value = self.readout_html(t)
-        self.equations.value = self.equations_html(t)
+        self.show_after_picture(self.equations, self.equations_html(t))
 
     def readout_html(self, t):
         run = self.run

@@ -87,7 +87,7 @@ class ScalarWalkthrough(Explorer):
         self.state_lines.update(series, t)
         self.y_text.set_text(f"y = {trace.prediction[0]:.4f}")
         self.image.value = self.figure.png()
-        self.equations.value = equations_html(terms)
+        self.show_after_picture(self.equations, equations_html(terms))
         rows = [
             [f"<b>{s + 1}</b>" if s == t else s + 1, f"{trace.x[s, 0]:.2f}"] + [f"{series[k][s]:.4f}" for k in QUANTITIES]
             for s in range(trace.T)

@@ -116,7 +116,7 @@ class VectorWalkthrough(Explorer):
         terms = step_terms(self.params, trace, t, unit=unit)
         self.diagram.update(terms)
         self.image.value = self.figure.png()
-        self.equations.value = equations_html(terms, unit=unit, hidden_size=self.H)
+        self.show_after_picture(self.equations, equations_html(terms, unit=unit, hidden_size=self.H))
         self.details.value = f"<pre style='font-size:90%'>{html.escape(vector_details(trace))}</pre>"
         self.prediction.value = f"<b>{html.escape(prediction_line(trace.prediction[0]))}</b>"
 
