@@ -184,8 +184,8 @@ def check_carry(e):
     assert f"<b>Step t = {t + 1} of {T}</b>" in e.step_label.value
     # the cursor, the dots and the picture's numbers follow t
     assert list(e.cursors[0].get_xdata()) == [t + 1, t + 1]
-    assert e.readout["t"].get_text() == f"at step t = {t + 1}:"
-    shown = e.readout["constant"].get_text().split(" = ")[1]
+    assert e.figure_notes["t"].get_text() == f"at step t = {t + 1}:"
+    shown = e.figure_notes["constant"].get_text().split(" = ")[1]
     assert_shown(shown, const[t], "σ(b_f)^t in the picture")
 
 

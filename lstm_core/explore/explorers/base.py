@@ -31,6 +31,9 @@ import threading
 import ipywidgets as widgets
 
 SLIDER_LAYOUT = dict(width="300px")
+#: the forget gate's bias on a slider, in every explorer that has one (lessons 04 and 05): from a gate
+#: nearly shut, σ(−3) ≈ 0.05, to one that keeps 99.97 % per step, σ(8)
+FORGET_BIAS_RANGE = (-3.0, 8.0)
 SLIDER_STYLE = {"description_width": "56px"}
 
 def slider(description, value, lo, hi, step=0.01, fmt=".2f", label_width=None):

@@ -1,4 +1,4 @@
-"""Lesson 02's explorer: the scalar seed (H = D = 1), every weight, input and the readout on a slider."""
+"""Lesson 02's explorer: the scalar seed (H = D = 1), every weight, input and the prediction weight W_y on a slider."""
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,7 +16,7 @@ from ..panels.render import BlitFigure
 
 WEIGHT_RANGE = (-5.0, 5.0)
 INPUT_RANGE = (-5.0, 5.0)
-READOUT_RANGE = (-10.0, 10.0)
+PREDICTION_WEIGHT_RANGE = (-10.0, 10.0)
 
 
 def scalar_params(values):
@@ -35,7 +35,7 @@ def scalar_inputs(values, T):
 
 
 class ScalarWalkthrough(Explorer):
-    """Sliders for all 12 weights and biases, the inputs and the readout; the cell diagram with
+    """Sliders for all 12 weights and biases, the inputs and the prediction weight W_y; the cell diagram with
     Play through the steps, the live equations, and i, f, g, c, o, h per step."""
 
     def __init__(self, params=None, xs=None):
@@ -54,7 +54,7 @@ class ScalarWalkthrough(Explorer):
             self.controls[f"b_{k}"] = slider(f"b_{k}", float(b[0]), *WEIGHT_RANGE)
         for t, x in enumerate(self.start_xs, start=1):
             self.controls[f"x_{t}"] = slider(f"x_{t}", float(x), *INPUT_RANGE)
-        self.controls["W_y"] = slider("W_y", float(p.W_y[0, 0]), *READOUT_RANGE)
+        self.controls["W_y"] = slider("W_y", float(p.W_y[0, 0]), *PREDICTION_WEIGHT_RANGE)
 
         T = self.steps
         # wide and low: the sliders above and the whole picture fit one 1280x720 screen together
@@ -106,9 +106,9 @@ class ScalarWalkthrough(Explorer):
         inputs = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
         label = widgets.HTML("<b>x</b> inputs", layout=widgets.Layout(width="110px"))
         rows.append(widgets.HBox([label] + inputs))
-        readout = widgets.HTML("<b>y</b> prediction", layout=widgets.Layout(width="110px"))
+        prediction_label = widgets.HTML("<b>y</b> prediction", layout=widgets.Layout(width="110px"))
         # W_y, Reset and Play share one row: every control and the whole picture fit one screen
-        rows.append(widgets.HBox([readout, self.controls["W_y"], self.reset_button, self.time_controls()]))
+        rows.append(widgets.HBox([prediction_label, self.controls["W_y"], self.reset_button, self.time_controls()]))
         return widgets.VBox(rows + [
             self.message, self.image, self.prediction,
             widgets.HBox([self.equations, self.table]),

@@ -17,6 +17,7 @@ from lstm_core.sequence import forward
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 from lstm_core.train import History, train
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
+from ..panels.format import small as loss_text
 from ..panels.plots import Heatmap, label
 from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
@@ -37,11 +38,6 @@ RUN_COLOR = OKABE_ITO["blue"]
 PREVIOUS_COLOR = OKABE_ITO["grey"]
 
 
-def loss_text(v):
-    """A loss for the readouts: 4 decimals from 0.001 up, else 3 significant digits in e-notation."""
-    if v == 0.0:
-        return "0"
-    return f"{v:.4f}" if abs(v) >= 1e-3 else f"{v:.2e}"
 
 
 def pending_settings(values):

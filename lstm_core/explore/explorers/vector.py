@@ -33,7 +33,7 @@ def weight_names(k, H, D):
 
 
 def vector_params(values, H, D):
-    """Slider values -> LSTMParams with readout; the inverse of the names in ``weight_names``."""
+    """Slider values -> LSTMParams with the prediction weights W_y, b_y; the inverse of the names in ``weight_names``."""
     W_x, W_h, b = [], [], []
     for k in GATES:
         wx, wh, bk = weight_names(k, H, D)
@@ -130,7 +130,7 @@ class VectorWalkthrough(Explorer):
         io = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
         io += [self.controls[f"W_y[1,{u}]"] for u in range(1, H + 1)] + [self.controls["b_y"]]
         pages.append(widgets.HBox(io))
-        tabs = widgets.Tab(children=pages, titles=[f"{k}: {GATE_NAMES[k]}" for k in GATES] + ["inputs & readout"])
+        tabs = widgets.Tab(children=pages, titles=[f"{k}: {GATE_NAMES[k]}" for k in GATES] + ["inputs & prediction y"])
         return widgets.VBox([
             tabs, self.message, widgets.HBox([self.time_controls(), self.unit, self.reset_button]), self.image,
             self.prediction, self.equations, self.details,
