@@ -252,7 +252,7 @@ def main(argv=None):
     lines.append("")
     lines.append(f"python {platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / "
                  f"{load[2]:.1f} on {os.cpu_count()} CPUs; written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
-    text = "\n".join(lines)
+    text = "\n".join(['## Dragging faster than the kernel: frames drawn and the final picture', ""] + lines)
     print(text)
     OUT.mkdir(exist_ok=True)
     (OUT / "drag_latency.md").write_text(text + "\n", encoding="utf-8")

@@ -105,7 +105,7 @@ def main(argv=None):
     load = os.getloadavg()
     lines += ["", f"Load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} CPUs; "
                   f"written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."]
-    text = "\n".join(lines)
+    text = "\n".join(['## Renderer: hand-written glyphs and PNG encoder against matplotlib blitting and Pillow', ""] + lines)
     print(text)
     OUT.mkdir(exist_ok=True)
     (OUT / ("renderer_compare" + ("_quick" if args.quick else "") + ".md")).write_text(text + "\n", encoding="utf-8")

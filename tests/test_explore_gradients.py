@@ -22,6 +22,7 @@ from lstm_core.lessons.l05_gradients import (  # noqa: E402
 from lstm_core.rnn import rnn_backward, rnn_forward  # noqa: E402
 
 from helpers.explorers import (  # noqa: E402
+    assert_renders,
     assert_play_walks_every_step,
     cells,
     set_value,
@@ -235,4 +236,4 @@ def test_carry_factory_argument_sets_the_start():
 
 def test_both_render_widget_trees():
     for e in (explore.gradient_flow(), explore.cell_carry()):
-        assert "application/vnd.jupyter.widget-view+json" in e._repr_mimebundle_()
+        assert_renders(e)

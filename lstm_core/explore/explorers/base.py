@@ -230,6 +230,21 @@ class Explorer:
         with self._changed:
             return self._changed.wait_for(lambda: self._pending is None and not self._busy, timeout)
 
+    @property
+    def start_values(self):
+        """``{name: value}``: what Reset brings back."""
+        return dict(self._start)
+
+    def set_values(self, values):
+        """Set several controls (``{name: value}``) and draw once, not once per control."""
+        self._hold = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._hold = False
+        self.update()
+
     def reset(self):
         """Every control back to its starting value, then one update (not one per control)."""
         self._hold = True
