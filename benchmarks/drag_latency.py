@@ -227,15 +227,16 @@ def measure(factory, name):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", help="factories to measure (default: all)")
     args = parser.parse_args(argv)
-    chosen = [(f, n) for f, n in EXPLORERS if not args.quick or f in QUICK]
+    chosen = [(f, n) for f, n in EXPLORERS if (not args.quick or f in QUICK) and (not args.only or f in args.only)]
     lines = [
         f"Drag: {int(RATE_HZ * DRAG_SECONDS)} slider values sent at {RATE_HZ} per second, as comm messages to a "
         f"real kernel; every redraw slowed {SLOWDOWN:g}x (a sleep of {SLOWDOWN - 1:g} R after drawing, R = the "
         "median redraw time measured first). 'frames': new pictures the kernel sent; 'release -> final': from the "
         "last value sent to the last new picture; 'final = last value': the kernel's slider holds the last value "
         "sent and its picture is that of a fresh explorer set to it. 'round trip': a value sent -> the kernel's "
-        "first message back (its echo, sent after the observer ran, so it includes one redraw at normal speed).",
+        "first message back for that slider (its echo; the picture follows from the render thread).",
         "",
         "| explorer (slider) | R ms | slowed R ms | mode | frames drawn / values sent | release -> final picture ms "
         "| final = last value | round trip ms |",
