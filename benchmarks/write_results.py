@@ -115,7 +115,8 @@ def main():
         path = OUT / name
         if not path.exists():
             # this machine has no fresh table: keep the one of the previous run, which says when it was written
-            kept = [c for c in previous if f"*From {source}, written" in c]
+            # (matched on the source's words before any parenthesis: the venv path in it may differ)
+            kept = [c for c in previous if f"*From {source.split(' (')[0]}" in c]
             parts += [kept[0], ""] if kept else [f"## (missing: benchmarks/out/{name}, from {source})", ""]
             continue
         written = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
