@@ -29,6 +29,9 @@ SECTIONS = [
      "core_speed.py run by the suite's venv (`make bench`; torch is not installed there)"),
     ("slider_latency.md", "", "slider_latency.py (`make bench`)"),
     ("suite_time.md", "", "suite_time.py (`make bench`)"),
+    ("drag_latency.md", "", "drag_latency.py (`make bench`)"),
+    ("browser_latency.md", "", "browser_latency.py (`make bench`; needs Chromium)"),
+    ("renderer_compare.md", "", "renderer_compare.py (`make bench`)"),
 ]
 
 
@@ -65,6 +68,17 @@ def kept_notes():
     return f"{NOTES_START}\n{NOTES_END}"
 
 
+def previous_sections():
+    """The sections of the existing RESULTS.md after the notes, each from its '## ' heading on."""
+    if not RESULTS.exists():
+        return []
+    text = RESULTS.read_text()
+    if NOTES_END in text:
+        text = text.split(NOTES_END, 1)[1]
+    chunks = text.split("\n## ")
+    return ["## " + c.strip("\n").removeprefix("## ") for c in chunks if c.strip()]
+
+
 def main():
     now = datetime.datetime.now(datetime.timezone.utc)
     parts = [
@@ -96,10 +110,14 @@ def main():
         kept_notes(),
         "",
     ]
+    previous = previous_sections()
     for name, suffix, source in SECTIONS:
         path = OUT / name
         if not path.exists():
-            parts += [f"## (missing: benchmarks/out/{name}, from {source})", ""]
+            # this machine has no fresh table: keep the one of the previous run, which says when it was written
+            # (matched on the source's words before any parenthesis: the venv path in it may differ)
+            kept = [c for c in previous if f"*From {source.split(' (')[0]}" in c]
+            parts += [kept[0], ""] if kept else [f"## (missing: benchmarks/out/{name}, from {source})", ""]
             continue
         written = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
         title, _, body = path.read_text().rstrip().partition("\n")

@@ -87,8 +87,21 @@ def test_box_labels_come_from_the_gate_constants():
 
 
 def test_no_pyplot_and_no_tight_bbox():
-    source = Path(diagram.__file__).read_text(encoding="utf-8")
-    assert "pyplot" not in source and "bbox_inches" not in source
+    """Drawing the diagram loads no pyplot (no global figure manager, no backend switch), and the picture
+    is the whole figure, figsize x dpi, not a tight box cropped around the ink."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lstm_core.explore.panels.diagram import CellDiagram; "
+            "from lstm_core.explore.panels.render import BlitFigure; b = BlitFigure(figsize=(6, 3)); "
+            "CellDiagram(b); b.freeze(); b.png(); print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    for layout, (figsize, _) in LAYOUTS.items():
+        blit, _cell = make(layout)
+        png = blit.png()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert (width, height) == (round(figsize[0] * blit.fig.dpi), round(figsize[1] * blit.fig.dpi)), layout
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -22,6 +22,7 @@ from lstm_core.lessons.l05_gradients import (  # noqa: E402
 from lstm_core.rnn import rnn_backward, rnn_forward  # noqa: E402
 
 from helpers.explorers import (  # noqa: E402
+    assert_renders,
     assert_play_walks_every_step,
     cells,
     set_value,
@@ -191,8 +192,8 @@ def check_carry(e):
     assert f"<b>Step t = {t + 1} of {T}</b>" in e.step_label.value
     # the cursor, the dots and the picture's numbers follow t
     assert list(e.cursors[0].get_xdata()) == [t + 1, t + 1]
-    assert e.readout["t"].get_text() == f"at step t = {t + 1}:"
-    shown = e.readout["constant"].get_text().split(" = ")[1]
+    assert e.figure_notes["t"].get_text() == f"at step t = {t + 1}:"
+    shown = e.figure_notes["constant"].get_text().split(" = ")[1]
     assert_shown(shown, const[t], "σ(b_f)^t in the picture")
 
 
@@ -242,4 +243,4 @@ def test_carry_factory_argument_sets_the_start():
 
 def test_both_render_widget_trees():
     for e in (explore.gradient_flow(), explore.cell_carry()):
-        assert "application/vnd.jupyter.widget-view+json" in e._repr_mimebundle_()
+        assert_renders(e)

@@ -16,6 +16,7 @@ from lstm_core import explore  # noqa: E402
 from lstm_core.rnn import RNNParams, rnn_forward  # noqa: E402
 
 from helpers.explorers import (  # noqa: E402
+    assert_renders,
     assert_play_walks_every_step,
     cells,
     set_value,
@@ -207,4 +208,4 @@ def test_factory_arguments_set_the_start():
 
 def test_renders_widget_tree():
     e = explore.conveyor_belt()
-    assert "application/vnd.jupyter.widget-view+json" in e._repr_mimebundle_()
+    assert_renders(e)

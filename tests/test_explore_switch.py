@@ -12,7 +12,7 @@ pytest.importorskip("matplotlib")
 
 from lstm_core import explore  # noqa: E402
 
-from helpers.explorers import cells, set_value, sweep_slider  # noqa: E402
+from helpers.explorers import assert_renders, cells, set_value, sweep_slider  # noqa: E402
 
 TOL = 6e-5  # the tables print 4 decimals
 
@@ -100,8 +100,7 @@ def test_soft_switch_reset_and_no_time_axis():
 
 def test_soft_switch_renders_widget_tree():
     e = explore.soft_switch()
-    bundle = e._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert_renders(e)
 
 
 # --------------------------------------------------------------------------- GatedSignal

@@ -23,7 +23,7 @@ from lstm_core.examples import VECTOR_CONCAT  # noqa: E402
 from lstm_core.explore.explorers import training as training_module  # noqa: E402
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting  # noqa: E402
 
-from helpers.explorers import cells, headers, set_value, warnings_as_errors  # noqa: E402
+from helpers.explorers import assert_renders, cells, headers, set_value, warnings_as_errors  # noqa: E402
 
 QUANTITIES = ("i", "f", "g", "c", "o", "h")
 ONE_TWO_THREE = np.array([1.0, 2.0, 3.0])
@@ -364,6 +364,5 @@ def test_factory_arguments_set_the_start():
 
 
 def test_widget_tree_renders(e):
-    bundle = e._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert_renders(e)
     assert math.isclose(e.controls["lr"].base, 10)

@@ -25,6 +25,7 @@ from lstm_core.examples import vector_example  # noqa: E402
 from lstm_core.examples import vector_details  # noqa: E402
 
 from helpers.explorers import (  # noqa: E402
+    assert_renders,
     equation_lines,
     move,
     num_close,
@@ -167,7 +168,7 @@ def shared():
 def e(shared):
     """The shared explorer at its start (Reset and the unit selector only when something moved)."""
     with warnings_recorded() as caught:
-        if shared.values() != shared._start or shared.step.value != 1:
+        if shared.values() != shared.start_values or shared.step.value != 1:
             shared.reset()
         shared.unit.value = 0
     assert caught == []
@@ -296,14 +297,9 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
     """Every weight at its maximum, the inputs at their minimum (every gate shut, c about 0) or at their
     maximum (every gate open, c_t about t, the largest the plots allow). Set under the explorer's own
     hold, as Reset does, so that the picture is drawn once instead of 38 times."""
-    e._hold = True
-    try:
-        for name, w in e.controls.items():
-            w.value = getattr(w, x_end) if name.startswith("x_") else w.max
-    finally:
-        e._hold = False
+    extremes = {name: getattr(w, x_end) if name.startswith("x_") else w.max for name, w in e.controls.items()}
     with warnings_recorded() as caught:
-        e.update()
+        e.set_values(extremes)
     assert caught == [] and e.message.value == ""
     e.unit.value = 1
     for t in range(T, 0, -1):
@@ -358,5 +354,4 @@ def test_play_walks_every_step(e):
 
 
 def test_widget_tree_renders(e):
-    bundle = e._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert_renders(e)

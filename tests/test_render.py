@@ -304,5 +304,10 @@ def test_blit_figure_composes_plain_text_from_glyphs(monkeypatch):
     assert one != two and calls == [text, text]
     text.set_visible(False)
     assert bf.png() != two and calls == [text, text]  # hidden: not drawn at all
-    assert isinstance(glyphs.font_for(text, 80), glyphs.GlyphFont)
+    # the glyphs come from the text's own font file and size (what matplotlib would draw), cached once
+    from matplotlib.font_manager import findfont
+
+    font = glyphs.font_for(text, 80)
+    assert font.font.fname == findfont(text.get_fontproperties())
+    assert glyphs.font_for(text, 80) is font
 

@@ -410,3 +410,8 @@ def questions():
                          f"{d['T']} back to the pulse is {abs(latched_run.rnn_carry[-1]):.1e}."),
         ),
     ]
+
+
+def rnn_weights(run):
+    """``(w, u)``: the input and the recurrent weight of ``run``'s H = D = 1 RNN, as the lesson writes them."""
+    return float(run.rnn_params.W_x[0, 0]), float(run.rnn_params.W_h[0, 0])

@@ -130,6 +130,26 @@ window.__lstm = {
     });
     return notes;
   },
+  // the screen height explorer i needs: from the top of its highest shown slider (or of the picture)
+  // to the bottom of its lowest (or of the picture), against the height of the scrolled area that
+  // shows the notebook (JupyterLab) or of the window (Voila)
+  span(i) {
+    const root = this.root(i);
+    const boxes = Array.from(root.querySelectorAll('.widget-slider'))
+      .filter(s => s.offsetParent !== null)
+      .map(s => s.getBoundingClientRect()).filter(r => r.height > 0);
+    const img = this.plot(i);
+    const pic = img.getBoundingClientRect();
+    const top = Math.min(pic.top, ...boxes.map(r => r.top));
+    const bottom = Math.max(pic.bottom, ...boxes.map(r => r.bottom));
+    let scroller = root.parentElement;
+    while (scroller && !(['auto', 'scroll'].includes(getComputedStyle(scroller).overflowY)
+                         && scroller.scrollHeight > scroller.clientHeight)) scroller = scroller.parentElement;
+    const visible = scroller && scroller !== document.documentElement && scroller !== document.body
+      ? scroller.clientHeight : window.innerHeight;
+    return {span: Math.round(bottom - top), visible: Math.round(visible), sliders: boxes.length,
+            picture: [Math.round(pic.width), Math.round(pic.height)]};
+  },
   // watches the plot of explorer i: time of the last keydown and of every loaded new image
   watch(i) {
     const img = this.plot(i);

@@ -143,6 +143,48 @@ def test_run_all_cells_shows_no_error_and_every_explorer(notebook, screenshot_di
     assert all(loaded), f"{notebook.path.name}: plot image not loaded for explorer(s) {loaded}"
 
 
+# --- one screen ----------------------------------------------------------------------------------
+
+SMALL_SCREEN = {"width": 1280, "height": 720}  # a small laptop, or a projector
+
+
+def test_every_explorer_fits_sliders_and_picture_in_one_screen(notebook, screenshot_dir, layout_notes):
+    """At 1280x720 with the file browser closed: every explorer's shown sliders and its picture fit the
+    notebook's visible height together, so a learner sees what a slider does while dragging it."""
+    page = notebook.page
+    count = page.evaluate("() => __lstm.explorers().length")
+    if count == 0:
+        pytest.skip(f"{notebook.path.name} shows no explorer")
+    size = page.viewport_size
+    page.set_viewport_size(SMALL_SCREEN)
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    try:
+        time.sleep(0.5)  # the layout follows the new size
+        too_tall = []
+        for i in range(count):
+            ex = ExplorerOnPage(page, i)
+            ex.root.scroll_into_view_if_needed()
+            m = page.evaluate("i => __lstm.span(i)", i)
+            # the highest control at the top of the notebook's area, as a learner would scroll it
+            page.evaluate("""i => { const r = __lstm.root(i);
+                const s = Array.from(r.querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
+                  || __lstm.plot(i);
+                s.scrollIntoView({block: 'start'}); }""", i)
+            time.sleep(0.2)
+            page.screenshot(path=str(screenshot_dir / f"{notebook.stem}__{i + 1}_1280x720.png"))
+            line = (f"span {m['span']} px of {m['visible']} px visible ({m['sliders']} sliders shown, picture "
+                    f"{m['picture'][0]}x{m['picture'][1]} px)")
+            layout_notes.setdefault(f"{notebook.stem} #{i + 1} at 1280x720", []).append(line)
+            print(f"{notebook.stem} #{i + 1}: {line}")
+            if m["span"] > m["visible"]:
+                too_tall.append(f"explorer #{i + 1}: {line}")
+        assert not too_tall, f"{notebook.path.name} at 1280x720: sliders and picture do not fit one screen:\n" + (
+            "\n".join(too_tall))
+    finally:
+        page.evaluate("() => window.jupyterapp.shell.expandLeft()")
+        page.set_viewport_size(size)
+
+
 # --- sliders -----------------------------------------------------------------------------------
 
 

@@ -35,6 +35,42 @@ def voila(browser, tmp_path_factory):
         server.stop()
 
 
+WITH_EXPLORERS = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if explorer_calls(p)]
+
+
+@pytest.mark.parametrize("path", WITH_EXPLORERS, ids=[p.name for p in WITH_EXPLORERS])
+def test_present_mode_fits_sliders_and_picture_in_one_screen(path, voila, context, screenshot_dir, layout_notes):
+    """On the projector (1280x720, make present), every explorer's shown sliders and its picture fit
+    the window's height together."""
+    page = context.new_page()
+    try:
+        page.set_viewport_size(PROJECTOR)
+        page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
+        page.wait_for_function(
+            "() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
+            " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
+            timeout=120_000)
+        too_tall = []
+        for i in range(page.evaluate("() => __lstm.explorers().length")):
+            ExplorerOnPage(page, i).settle()
+            m = page.evaluate("i => __lstm.span(i)", i)
+            page.evaluate("""i => { const r = __lstm.root(i);
+                const s = Array.from(r.querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
+                  || __lstm.plot(i);
+                s.scrollIntoView({block: 'start'}); }""", i)
+            page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}__{i + 1}_1280x720.png"))
+            line = (f"span {m['span']} px of {m['visible']} px visible ({m['sliders']} sliders shown, picture "
+                    f"{m['picture'][0]}x{m['picture'][1]} px)")
+            layout_notes.setdefault(f"Voilà {path.stem} #{i + 1} at 1280x720", []).append(line)
+            print(f"Voilà {path.stem} #{i + 1}: {line}")
+            if m["span"] > m["visible"]:
+                too_tall.append(f"explorer #{i + 1}: {line}")
+        assert not too_tall, f"present mode, {path.name}: sliders and picture do not fit one screen:\n" + (
+            "\n".join(too_tall))
+    finally:
+        page.close()
+
+
 def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, context, screenshot_dir, latency_log):
     path = present_notebook()
     if path is None:

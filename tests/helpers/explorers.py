@@ -85,6 +85,26 @@ def assert_play_walks_every_step(e, T, check, check_at):
     assert len(images) == T  # the cursor moves every step
 
 
+# --------------------------------------------------------------------------- what a notebook stores
+def assert_renders(e):
+    """The display data of explorer ``e``: its widget tree (the root's model), the picture being shown as
+    image/png, and a readable text/plain naming every control with its value (no ``VBox(...)``)."""
+    import base64
+
+    bundle = e._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == e.widget.model_id
+    assert base64.b64decode(bundle["image/png"]) == e.image.value
+    text = bundle["text/plain"]
+    assert text.startswith(f"{type(e).__name__} explorer (") and "VBox" not in text
+    for name, w in e.controls.items():
+        shown = f"{name} = "
+        assert shown in text, (shown, text)
+        value = text.split(shown, 1)[1].split(",")[0].rstrip(")")
+        assert float(value) == pytest.approx(float(w.value), rel=1e-5, abs=1e-9), (name, value, w.value)
+    return bundle
+
+
 # --------------------------------------------------------------------------- reading what is shown
 def cells(html):
     """The <td> texts of an html_table, row by row (tags such as <b> or <sub> removed)."""

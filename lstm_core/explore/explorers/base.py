@@ -1,13 +1,39 @@
 """The Explorer: sliders in, a Trace from lstm_core, artists updated, PNG out.
 
 Data flows one way. A control changes -> ``compute`` asks lstm_core for new numbers (pure,
-no widgets) -> ``draw`` updates artists that already exist and the text panels. Updates run
-synchronously in the observer, so ``slider.value = v`` returns with the picture updated.
+no widgets) -> ``draw`` updates artists that already exist and the text panels.
+
+When the update runs:
+
+- A value set by code (``slider.value = v`` in a notebook cell or a test) updates at once, in the
+  observer: the assignment returns with the picture up to date.
+- A value sent by the browser (a learner dragging), while the kernel runs its event loop, is
+  drawn by the explorer's render thread, not in the observer: the observer only notes the newest
+  value and returns, so the kernel keeps reading the browser's messages while a picture is being
+  drawn. A drag faster than the redraw sends many values; each new one replaces the one waiting,
+  so stale values are dropped, never queued, and the last value is always drawn last.
+  ``wait()`` blocks until every value received so far is drawn.
+
+Typeset equations (``HTMLMath``: MathJax blocks the browser's main thread for 100 ms and more) go
+out after the picture: ``show_after_picture`` sets them at once for a value set by code, and for a
+browser value a moment after the picture, only once no newer value waits (while dragging, the
+equations follow when the hand pauses, and the pictures are not held up by typesetting).
+
+Every update of every explorer holds one lock (``RENDER_LOCK``): matplotlib's text and font caches
+are shared between figures, and a notebook cell setting a value meanwhile waits for the drawing
+in progress.
 """
+
+import asyncio
+import base64
+import threading
 
 import ipywidgets as widgets
 
 SLIDER_LAYOUT = dict(width="300px")
+#: the forget gate's bias on a slider, in every explorer that has one (lessons 04 and 05): from a gate
+#: nearly shut, σ(−3) ≈ 0.05, to one that keeps 99.97 % per step, σ(8)
+FORGET_BIAS_RANGE = (-3.0, 8.0)
 SLIDER_STYLE = {"description_width": "56px"}
 
 def slider(description, value, lo, hi, step=0.01, fmt=".2f", label_width=None):
@@ -44,6 +70,14 @@ def fit(widget, in_row=False):
         fit(child, in_row=isinstance(widget, widgets.HBox))
 
 
+#: one drawing at a time, across every explorer of the kernel (see the module docstring)
+RENDER_LOCK = threading.RLock()
+
+
+#: how long the render thread waits after a picture before it sends the typeset text (see above)
+TEXT_AFTER_PICTURE_S = 0.1
+
+
 class Explorer:
     """Base class: subclasses add controls in ``build``, then implement ``compute`` and ``draw``.
 
@@ -63,6 +97,12 @@ class Explorer:
         self.reset_button.on_click(lambda _: self.reset())
         self.message = widgets.HTML()  # clear words instead of a traceback
         self._hold = False
+        self._pending = None  # the newest browser change not drawn yet: "update", "redraw" or None
+        self._busy = False  # the render thread is drawing
+        self._changed = threading.Condition()
+        self._thread = None
+        self._after_picture = {}  # widget -> value, set once the picture is out (render thread only)
+        self.frames = 0  # pictures drawn so far (the drag benchmark counts them)
         if self.steps:
             self.play = widgets.Play(value=1, min=1, max=self.steps, step=1, interval=self.play_interval_ms,
                                      description="Play", repeat=False)
@@ -117,14 +157,93 @@ class Explorer:
         if self.steps:
             self.step_label.value = f"<b>Step t = {self.step.value} of {self.steps}</b>"
         self.draw()
+        self.frames += 1
 
     def _on_control(self, change):
         if not self._hold:
-            self.update()
+            self._request("update", change["owner"])
 
     def _on_step(self, change):
         if not self._hold:
-            self.redraw()
+            self._request("redraw", change["owner"])
+
+    #: drop stale browser values (see the module docstring); False draws every value as it comes
+    drop_stale = True
+
+    def _request(self, kind, owner):
+        """Run ``update`` or ``redraw`` now (a value set by code), or hand it to the render thread
+        (a value sent by the browser): the newest request replaces a waiting one, and an update
+        includes a redraw."""
+        if not (self.drop_stale and _from_browser(owner) and _running_loop() is not None):
+            with RENDER_LOCK:
+                self._apply(kind)
+            return
+        with self._changed:
+            if self._pending != "update":
+                self._pending = kind
+            self._changed.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._render_loop, daemon=True,
+                                                name=f"{type(self).__name__} render")
+                self._thread.start()
+
+    def _apply(self, kind):
+        try:
+            self.update() if kind == "update" else self.redraw()
+        except Exception as exc:  # noqa: BLE001 (the render thread must survive; the learner sees why)
+            self.message.value = f"<span style='color:#D55E00'>Could not draw this setting: {exc!r}</span>"
+
+    def show_after_picture(self, widget, value):
+        """``widget.value = value``, at once for a value set by code; for a browser value once the
+        picture is out and no newer value waits (text the browser typesets slowly: equations)."""
+        if threading.current_thread() is self._thread:
+            self._after_picture[widget] = value
+        else:
+            widget.value = value
+
+    def _render_loop(self):
+        while True:
+            with self._changed:
+                while self._pending is None:
+                    self._changed.wait()
+                kind, self._pending, self._busy = self._pending, None, True
+            try:
+                with RENDER_LOCK:
+                    self._after_picture = {}  # (a setting the math rejects draws nothing: no old text either)
+                    self._apply(kind)
+                with self._changed:  # the typeset text only when the hand pauses
+                    newer = self._changed.wait_for(lambda: self._pending is not None, TEXT_AFTER_PICTURE_S)
+                if not newer:
+                    with RENDER_LOCK:
+                        texts, self._after_picture = self._after_picture, {}
+                        for widget, value in texts.items():
+                            widget.value = value
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    def wait(self, timeout=10.0):
+        """Block until every browser change received so far is drawn; True when done in time.
+
+        (Values set by code are drawn before the assignment returns: nothing to wait for.)"""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    @property
+    def start_values(self):
+        """``{name: value}``: what Reset brings back."""
+        return dict(self._start)
+
+    def set_values(self, values):
+        """Set several controls (``{name: value}``) and draw once, not once per control."""
+        self._hold = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._hold = False
+        self.update()
 
     def reset(self):
         """Every control back to its starting value, then one update (not one per control)."""
@@ -150,5 +269,45 @@ class Explorer:
             self._widget.add_class("lstm-explorer")
         return self._widget
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def plain_text(self):
+        """One readable, stable line for ``text/plain``: the explorer and its slider values.
+
+        Readers without a kernel (GitHub, nbviewer) see this beside the picture; nbval compares
+        it, so it holds nothing that changes between runs (no widget ids, no memory addresses)."""
+        shown = ", ".join(f"{name} = {_plain(w.value)}" for name, w in self.controls.items())
+        return f"{type(self).__name__} explorer ({shown})"
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The live widget view, plus a static PNG of the current picture and a readable summary.
+
+        A page with a kernel (JupyterLab, Voilà) shows the widget; a stored notebook read
+        without one (GitHub, nbviewer, a course website) shows the PNG instead of the text
+        ``VBox(children=...)``."""
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+        data["text/plain"] = self.plain_text()
+        if self.image.value:
+            data["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        return data
+
+
+def _running_loop():
+    """The kernel's event loop while it handles a message; None outside one (plain Python, a test)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _from_browser(widget):
+    """True while ``widget`` applies a state sent by the browser (ipywidgets locks those properties)."""
+    return bool(getattr(widget, "_property_lock", None))
+
+
+def _plain(value):
+    """A slider value as the notebook would print it (no numpy types, no float noise)."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{float(value):.6g}"

@@ -7,10 +7,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from lstm_core.lessons.l05_gradients import DEFAULTS, READOUT_LAGS, VANISHED, carry_run, first_lag_below, flow_run
-from .base import Explorer, html_table, slider
+from .base import FORGET_BIAS_RANGE, Explorer, html_table, slider
+from ..panels.format import small as sci
 from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
-FORGET_BIAS_RANGE = (-3.0, 8.0)
 SCALE_RANGE = (0.1, 3.0)
 #: the fixed log axis of every gradient plot; values beyond it are drawn on its edge
 LOG_LIMITS = (1e-12, 1e2)
@@ -29,7 +29,7 @@ CURVES = (
 )
 #: log-axis ticks as plain text (matplotlib's default 10^k labels are mathtext)
 LOG_TICKS = ([1e-12, 1e-9, 1e-6, 1e-3, 1e0], ["10⁻¹²", "10⁻⁹", "10⁻⁶", "10⁻³", "1"])
-#: the readout table's row names (plain HTML, no math rendering needed)
+#: the table's row names (plain HTML, no math rendering needed)
 ROW_NAMES = {
     "lstm_dx": "LSTM ‖∂L/∂x<sub>T−k</sub>‖",
     "lstm_dc": "LSTM ‖∂L/∂c<sub>T−k</sub>‖",
@@ -38,12 +38,6 @@ ROW_NAMES = {
 }
 
 
-def sci(v):
-    """A norm or a product for the readouts: 4 decimals from 0.001 up, else 3 significant digits in
-    e-notation (these numbers span 60 orders of magnitude), and 0 as 0."""
-    if v == 0.0:
-        return "0"
-    return f"{v:.4f}" if abs(v) >= 1e-3 else f"{v:.2e}"
 
 
 def lag_text(k):
@@ -95,7 +89,7 @@ class GradientFlow(Explorer):
                 label="first lag below 1e-6")
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False, borderaxespad=0)
         # the settings in plain numbers (fast: drawn from cached glyphs), under the legend
-        self.readout = {
+        self.figure_notes = {
             "f": bf.dynamic(bf.fig.text(0.695, 0.36, "", fontsize=9)),
             "scale": bf.dynamic(bf.fig.text(0.695, 0.28, "", fontsize=9)),
             "clip": bf.dynamic(bf.fig.text(0.695, 0.20, "", fontsize=8, color="#666666")),
@@ -119,14 +113,14 @@ class GradientFlow(Explorer):
             line.set_ydata(np.clip(y, lo, hi))
             k = self.first_below[key]
             self.drops[key].set_data(([k], [np.clip(y[k], lo, hi)]) if k is not None else ([], []))
-        self.readout["f"].set_text(f"b_f = {run.forget_bias:.2f}")
-        self.readout["scale"].set_text(f"scale = {run.scale:.2f}")
-        self.readout["clip"].set_text(f"{clipped} points beyond the axis" if clipped else "")
-        self.readout["clip2"].set_text("are drawn on its edge" if clipped else "")
+        self.figure_notes["f"].set_text(f"b_f = {run.forget_bias:.2f}")
+        self.figure_notes["scale"].set_text(f"scale = {run.scale:.2f}")
+        self.figure_notes["clip"].set_text(f"{clipped} points beyond the axis" if clipped else "")
+        self.figure_notes["clip2"].set_text("are drawn on its edge" if clipped else "")
         self.image.value = self.figure.png()
-        self.table.value = self.readout_html()
+        self.table.value = self.table_html()
 
-    def readout_html(self):
+    def table_html(self):
         header = [""] + [f"lag {k}<br><span style='font-weight:normal'>(x<sub>{self.T - k}</sub>)</span>"
                          for k in self.lags] + ["first lag below 1e-6"]
         rows = [[ROW_NAMES[key]] + [sci(self.run.series[key][k]) for k in self.lags]
@@ -195,7 +189,7 @@ class CellCarry(Explorer):
         for ax in (top, bottom):
             ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False, borderaxespad=0)
         # the numbers at the cursor, plain text (fast), under the bottom legend
-        self.readout = {
+        self.figure_notes = {
             "t": bf.dynamic(bf.fig.text(0.695, 0.36, "", fontsize=9)),
             "constant": bf.dynamic(bf.fig.text(0.695, 0.29, "", fontsize=9)),
             "low": bf.dynamic(bf.fig.text(0.695, 0.22, "", fontsize=9)),
@@ -223,16 +217,16 @@ class CellCarry(Explorer):
         for cursor in self.cursors:
             cursor.set_xdata([n, n])
         at_t = run.carry[t]
-        self.readout["t"].set_text(f"at step t = {n}:")
-        self.readout["constant"].set_text(f"σ(b_f)^t = {sci(run.constant[t])}")
-        self.readout["low"].set_text(f"Π f, lowest unit = {sci(at_t.min())}")
-        self.readout["high"].set_text(f"Π f, highest unit = {sci(at_t.max())}")
+        self.figure_notes["t"].set_text(f"at step t = {n}:")
+        self.figure_notes["constant"].set_text(f"σ(b_f)^t = {sci(run.constant[t])}")
+        self.figure_notes["low"].set_text(f"Π f, lowest unit = {sci(at_t.min())}")
+        self.figure_notes["high"].set_text(f"Π f, highest unit = {sci(at_t.max())}")
         below = int(np.sum(run.carry < lo) + np.sum(run.constant < lo))
-        self.readout["clip"].set_text(f"{below} points below 1e-12 (on the edge)" if below else "")
+        self.figure_notes["clip"].set_text(f"{below} points below 1e-12 (on the edge)" if below else "")
         self.image.value = self.figure.png()
-        self.table.value = self.readout_html()
+        self.table.value = self.table_html()
 
-    def readout_html(self):
+    def table_html(self):
         run, t = self.run, self.t
         n, T = t + 1, run.T
         header = ["", f"f<sub>t</sub> at t = {n}", f"Π f up to t = {n}", f"Π f up to T = {T}"]

@@ -6,14 +6,14 @@ import numpy as np
 
 from lstm_core.lessons.l02_step import step_terms
 from lstm_core.gates import QUANTITY_NAMES
-from lstm_core.lessons.l04_memory import DEFAULTS, conveyor_run
-from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table, slider
+from lstm_core.lessons.l04_memory import DEFAULTS, conveyor_run, rnn_weights
+from .base import FORGET_BIAS_RANGE, SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table, slider
+from ..panels.format import or_dash as fmt
 from ..panels.plots import label
 from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
 MAX_T = 100
 T_RANGE = (10, MAX_T)
-FORGET_BIAS_RANGE = (-2.0, 8.0)
 INPUT_BIAS_RANGE = (-15.0, 5.0)
 RECURRENT_RANGE = (0.0, 1.5)
 
@@ -23,7 +23,7 @@ RNN_LABEL = f"h  {QUANTITY_NAMES['h']} of the RNN"
 CARRY_LABEL = "∂c_t/∂c_tp = ∏ f  (LSTM)"
 RNN_CARRY_LABEL = "∂h_t/∂h_tp = ∏ u(1−h²)  (RNN)"
 
-#: rows of the readout table: (readout key, what it is)
+#: rows of the survival table: (key of the run's series, what it is)
 ROWS = (
     ("c", f"LSTM {label('c')}"),
     ("h", f"LSTM {label('h')}"),
@@ -31,14 +31,11 @@ ROWS = (
     ("carry", "LSTM carry ∂c_t/∂c_tp"),
     ("rnn_carry", "RNN carry ∂h_t/∂h_tp"),
 )
-#: the series the "at step t" column shows, per readout row
+#: the series the "at step t" column shows, per table row
 ROW_SERIES = {"c": "c", "h": "h", "rnn_h": "rnn_h", "carry": "carry", "rnn_carry": "rnn_carry"}
 YLIM = (-0.05, 1.08)
 
 
-def fmt(v, digits=4):
-    """A readout number; '—' where no value exists (a carry before the pulse)."""
-    return "—" if v is None or not np.isfinite(v) else f"{v:.{digits}f}"
 
 
 def int_slider(description, value, lo, hi):
@@ -90,7 +87,7 @@ class _Panel:
 
 class ConveyorBelt(Explorer):
     """Sliders T, t_pulse, b_f, b_i (the LSTM) and u (the RNN); four panels over time (the LSTM's
-    gates, its c and h, the RNN's h, the two carries); a readout table and the step-t equations."""
+    gates, its c and h, the RNN's h, the two carries); a table of peaks, values and survival times, and the step-t equations."""
 
     steps = MAX_T
     # short, so Play crosses 100 steps in 30 s; not shorter, so that a loaded kernel keeps up: a step's
@@ -116,12 +113,15 @@ class ConveyorBelt(Explorer):
         self.controls["T"].observe(self._on_length, names="value")
         self._on_length({"new": s["T"]})
 
-        bf = self.figure = BlitFigure(figsize=(10, 7.4))
-        left, width = 0.07, 0.62
-        self.gates = _Panel(bf, (left, 0.80, width, 0.15), "LSTM gates: i opens at the pulse, f stays σ(b_f)")
-        self.lstm = _Panel(bf, (left, 0.56, width, 0.19), "LSTM: the cell state rides the conveyor belt")
-        self.rnn = _Panel(bf, (left, 0.32, width, 0.19), "vanilla tanh RNN of the same size, same pulse")
-        self.carry = _Panel(bf, (left, 0.07, width, 0.19),
+        # two columns of two panels, wide and low: the sliders and the whole picture fit one
+        # 1280x720 screen together (the table sits below the picture)
+        bf = self.figure = BlitFigure(figsize=(14, 5.0))
+        width, left, right = 0.29, 0.035, 0.53
+        self.gates = _Panel(bf, (left, 0.56, width, 0.36), "LSTM gates: i opens at the pulse, f stays σ(b_f)")
+        self.lstm = _Panel(bf, (left, 0.09, width, 0.36), "LSTM: the cell state rides the conveyor belt",
+                           xlabel=True)
+        self.rnn = _Panel(bf, (right, 0.56, width, 0.36), "vanilla tanh RNN of the same size, same pulse")
+        self.carry = _Panel(bf, (right, 0.09, width, 0.36),
                             "carry: how much of a change at the pulse still reaches step t", xlabel=True)
         self.panels = (self.gates, self.lstm, self.rnn, self.carry)
 
@@ -198,10 +198,10 @@ class ConveyorBelt(Explorer):
         for panel in self.panels:
             panel.update_frame(T, tp, t)
         self.image.value = self.figure.png()
-        self.table.value = self.readout_html(t)
-        self.equations.value = self.equations_html(t)
+        self.table.value = self.survival_html(t)
+        self.show_after_picture(self.equations, self.equations_html(t))
 
-    def readout_html(self, t):
+    def survival_html(self, t):
         run = self.run
         series = run.series
         rows = []
@@ -221,8 +221,7 @@ class ConveyorBelt(Explorer):
         terms = step_terms(run.lstm_params, run.lstm, t)
         c = terms["c"]
         series = run.series
-        u = run.rnn_params.W_h[0, 0]
-        w = run.rnn_params.W_x[0, 0]
+        w, u = rnn_weights(run)
         h_prev = series["rnn_h"][t - 1] if t > 0 else run.rnn.initial_h[0]
         n = t + 1
         lines = [
@@ -245,5 +244,5 @@ class ConveyorBelt(Explorer):
         seq_box = widgets.VBox([widgets.HTML("<b>sequence</b>"), c["T"], c["t_pulse"]])
         return widgets.VBox([
             widgets.HBox([seq_box, lstm_box, rnn_box, self.reset_button]),
-            self.message, self.time_controls(), self.table, self.image, self.equations,
+            self.message, self.time_controls(), self.image, self.table, self.equations,
         ])

@@ -1,4 +1,4 @@
-"""Lesson 02's explorer: the scalar seed (H = D = 1), every weight, input and the readout on a slider."""
+"""Lesson 02's explorer: the scalar seed (H = D = 1), every weight, input and the prediction weight W_y on a slider."""
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,7 +16,7 @@ from ..panels.render import BlitFigure
 
 WEIGHT_RANGE = (-5.0, 5.0)
 INPUT_RANGE = (-5.0, 5.0)
-READOUT_RANGE = (-10.0, 10.0)
+PREDICTION_WEIGHT_RANGE = (-10.0, 10.0)
 
 
 def scalar_params(values):
@@ -35,7 +35,7 @@ def scalar_inputs(values, T):
 
 
 class ScalarWalkthrough(Explorer):
-    """Sliders for all 12 weights and biases, the inputs and the readout; the cell diagram with
+    """Sliders for all 12 weights and biases, the inputs and the prediction weight W_y; the cell diagram with
     Play through the steps, the live equations, and i, f, g, c, o, h per step."""
 
     def __init__(self, params=None, xs=None):
@@ -54,19 +54,20 @@ class ScalarWalkthrough(Explorer):
             self.controls[f"b_{k}"] = slider(f"b_{k}", float(b[0]), *WEIGHT_RANGE)
         for t, x in enumerate(self.start_xs, start=1):
             self.controls[f"x_{t}"] = slider(f"x_{t}", float(x), *INPUT_RANGE)
-        self.controls["W_y"] = slider("W_y", float(p.W_y[0, 0]), *READOUT_RANGE)
+        self.controls["W_y"] = slider("W_y", float(p.W_y[0, 0]), *PREDICTION_WEIGHT_RANGE)
 
         T = self.steps
-        self.figure = BlitFigure(figsize=(12, 4.2))
+        # wide and low: the sliders above and the whole picture fit one 1280x720 screen together
+        self.figure = BlitFigure(figsize=(12, 3.5))
         self.diagram = CellDiagram(self.figure, rect=(0.0, 0.0, 0.55, 1.0))
         c_max = T + 0.2  # |c_t| <= t when c_0 = 0: the axis never has to move
-        self.gate_lines = TimeLines(self.figure, (0.6, 0.6, 0.26, 0.33), [k for k in GATES if k in SIGMOID_GATES],
+        self.gate_lines = TimeLines(self.figure, (0.6, 0.58, 0.26, 0.33), [k for k in GATES if k in SIGMOID_GATES],
                                     T, (-0.05, 1.05), title="gates (σ): how open, per step", xlabel=False)
         self.state_lines = TimeLines(self.figure, (0.6, 0.12, 0.26, 0.33), ["g", "c", "h"], T, (-c_max, c_max),
                                      title="candidate, cell state, hidden state")
         # y feeds nothing back into the cell, but the learner moving W_y should see the picture answer
-        self.figure.fig.text(0.875, 0.2, "prediction\ny = W_y · h_T", fontsize=8, va="bottom")
-        self.y_text = self.figure.dynamic(self.figure.fig.text(0.875, 0.17, "", fontsize=9, va="top"))
+        self.figure.fig.text(0.875, 0.1, "prediction\ny = W_y · h_T", fontsize=8, va="bottom")
+        self.y_text = self.figure.dynamic(self.figure.fig.text(0.875, 0.075, "", fontsize=9, va="top"))
         self.figure.freeze()
         self.equations = widgets.HTMLMath()
         self.table = widgets.HTML()
@@ -86,7 +87,7 @@ class ScalarWalkthrough(Explorer):
         self.state_lines.update(series, t)
         self.y_text.set_text(f"y = {trace.prediction[0]:.4f}")
         self.image.value = self.figure.png()
-        self.equations.value = equations_html(terms)
+        self.show_after_picture(self.equations, equations_html(terms))
         rows = [
             [f"<b>{s + 1}</b>" if s == t else s + 1, f"{trace.x[s, 0]:.2f}"] + [f"{series[k][s]:.4f}" for k in QUANTITIES]
             for s in range(trace.T)
@@ -105,9 +106,10 @@ class ScalarWalkthrough(Explorer):
         inputs = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
         label = widgets.HTML("<b>x</b> inputs", layout=widgets.Layout(width="110px"))
         rows.append(widgets.HBox([label] + inputs))
-        readout = widgets.HTML("<b>y</b> readout", layout=widgets.Layout(width="110px"))
-        rows.append(widgets.HBox([readout, self.controls["W_y"], self.reset_button]))
+        prediction_label = widgets.HTML("<b>y</b> prediction", layout=widgets.Layout(width="110px"))
+        # W_y, Reset and Play share one row: every control and the whole picture fit one screen
+        rows.append(widgets.HBox([prediction_label, self.controls["W_y"], self.reset_button, self.time_controls()]))
         return widgets.VBox(rows + [
-            self.message, self.time_controls(), self.image, self.prediction,
+            self.message, self.image, self.prediction,
             widgets.HBox([self.equations, self.table]),
         ])

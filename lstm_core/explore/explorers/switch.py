@@ -12,6 +12,7 @@ from lstm_core.cell import sigmoid
 from lstm_core.gates import GATE_NAMES, QUANTITY_NAMES
 from lstm_core.lessons.l01_switches import gate_curve, gate_state, gated_signal, signal_wave, switch_point
 from .base import Explorer, html_table, slider
+from ..panels.format import four as f4
 from ..panels.plots import label
 from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
@@ -33,8 +34,6 @@ WAVE_PERIODS = 2.0
 PRESETS = (("closed", -5.0), ("half open", 0.0), ("open", 5.0))
 
 
-def f4(v):
-    return f"{v:.4f}"
 
 
 class SoftSwitch(Explorer):
@@ -58,7 +57,7 @@ class SoftSwitch(Explorer):
             ("tanh", (0.56, 0.21, 0.41, 0.58), (-1.05, 1.05), 0.0, TANH_COLOR,
              f"tanh(w·x + b): a {GATE_NAMES['g']}, always in [-1, 1]"),
         )
-        self.curves, self.markers, self.switch_lines, self.readouts = {}, {}, {}, {}
+        self.curves, self.markers, self.switch_lines, self.value_labels = {}, {}, {}, {}
         for key, rect, ylim, middle, colour, title in panels:
             ax = self.figure.fig.add_axes(rect)
             ax.set_xlim(*X_RANGE)
@@ -74,7 +73,7 @@ class SoftSwitch(Explorer):
                 ax.plot([0.0], [middle], "o", ms=9, color=colour, markeredgecolor="black", clip_on=False)[0]
             )
             # the current value, above the axes: nothing inside the plot can hide it or be hidden by it
-            self.readouts[key] = self.figure.dynamic(
+            self.value_labels[key] = self.figure.dynamic(
                 ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=10,
                         color=colour, fontweight="bold")
             )
@@ -99,7 +98,7 @@ class SoftSwitch(Explorer):
             self.switch_lines[key].set_visible(shown)
             if shown:
                 self.switch_lines[key].set_xdata([self.x_star, self.x_star])
-            self.readouts[key].set_text(f"x = {x:.2f},  z = {p['z']:.2f},  {symbol}(z) = {p[key]:.4f}")
+            self.value_labels[key].set_text(f"x = {x:.2f},  z = {p['z']:.2f},  {symbol}(z) = {p[key]:.4f}")
         self.image.value = self.figure.png()
         x_star = "none (w = 0)" if self.x_star is None else f"{self.x_star:.4f}"
         self.table.value = html_table(

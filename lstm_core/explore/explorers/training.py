@@ -17,6 +17,7 @@ from lstm_core.sequence import forward
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 from lstm_core.train import History, train
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
+from ..panels.format import small as loss_text
 from ..panels.plots import Heatmap, label
 from ..panels.render import OKABE_ITO, QUANTITY_COLORS, BlitFigure
 
@@ -37,11 +38,11 @@ RUN_COLOR = OKABE_ITO["blue"]
 PREVIOUS_COLOR = OKABE_ITO["grey"]
 
 
-def loss_text(v):
-    """A loss for the readouts: 4 decimals from 0.001 up, else 3 significant digits in e-notation."""
-    if v == 0.0:
-        return "0"
-    return f"{v:.4f}" if abs(v) >= 1e-3 else f"{v:.2e}"
+
+
+def pending_settings(values):
+    """The settings a Train click would run with, as the learner reads them: "lr = 0.1, H = 4, 800 steps"."""
+    return f"lr = {values['lr']:.2g}, H = {values['H']}, {values['steps']} steps"
 
 
 def checkpoints(steps):
@@ -102,6 +103,11 @@ class TrainingExplorer(Explorer):
         self.progress = widgets.IntProgress(value=0, min=0, max=self.start["steps"], description="progress",
                                             style=SLIDER_STYLE, layout=widgets.Layout(width="300px"))
         self.progress_label = widgets.HTML()
+        # every move of lr, H or steps shows at once what the next Train will run (the curves wait for Train)
+        self.pending = widgets.HTML(layout=widgets.Layout(margin="0 0 0 12px"))
+        for w in self.controls.values():
+            w.observe(lambda _: self._echo(), names="value")
+        self._echo()
         self.note = widgets.HTML()
         self.units = widgets.Dropdown(options=[("units 1–2", 0)], value=0, description="show",
                                       layout=widgets.Layout(width="180px", margin="0 24px 0 0"))
@@ -178,6 +184,10 @@ class TrainingExplorer(Explorer):
         self.bar_texts = [bf.dynamic(ax.text(CHANGE_LIMIT * 1.28, r, "", ha="right", va="center", fontsize=8))
                           for r in range(n)]
 
+    def _echo(self):
+        """"next run: lr = 0.1, H = 4, 800 steps": the pending setting, shown on every move."""
+        self.pending.value = f"<b>next run:</b> {pending_settings(self.values())}"
+
     # -------------------------------------------------------------- state
     def compute(self, values):
         """A slider moved (or Reset): back to the start weights of this H; the shown run retires."""
@@ -238,7 +248,7 @@ class TrainingExplorer(Explorer):
         self.message.value = ""
         self.history, self.after, self.change = History(), None, None
         self.params = self.start_params.copy()
-        settings = f"lr = {lr:.2g}, H = {self.H}, {steps} steps"
+        settings = pending_settings(values)
         losses = []
         self._run = (losses, settings)
         self.steps_done = 0
@@ -404,7 +414,7 @@ class TrainingExplorer(Explorer):
             "Moving a slider starts over; the last curve stays as the grey <i>previous run</i>.")
         return widgets.VBox([
             intro,
-            widgets.HBox([c["lr"], c["H"], c["steps"]]),
+            widgets.HBox([c["lr"], c["H"], c["steps"], self.pending]),
             widgets.HBox([self.train_button, self.reset_button, self.progress, self.progress_label]),
             self.note, self.message, widgets.HBox([self.image, self.activation_image]),
             widgets.HBox([self.results, self.loss_table]),

@@ -33,7 +33,7 @@ def weight_names(k, H, D):
 
 
 def vector_params(values, H, D):
-    """Slider values -> LSTMParams with readout; the inverse of the names in ``weight_names``."""
+    """Slider values -> LSTMParams with the prediction weights W_y, b_y; the inverse of the names in ``weight_names``."""
     W_x, W_h, b = [], [], []
     for k in GATES:
         wx, wh, bk = weight_names(k, H, D)
@@ -78,21 +78,23 @@ class VectorWalkthrough(Explorer):
                                      description="diagram", layout=widgets.Layout(width="180px"))
         self.unit.observe(lambda _: self.redraw(), names="value")
 
-        self.figure = BlitFigure(figsize=(12, 6.6))
+        # wide and low (weights in one strip on top, activations and the cell below): the tabs of
+        # sliders and the whole picture fit one 1280x720 screen together
+        self.figure = BlitFigure(figsize=(13, 4.6))
         cols = [f"x[{j}]" for j in range(1, D + 1)] + [f"h[{v}]" for v in range(1, H + 1)] + ["b"]
         self.weight_maps = {
-            k: Heatmap(self.figure, (0.05 + n * 0.245, 0.74, 0.2, 0.2), (H, D + H + 1), *WEIGHT_RANGE,
+            k: Heatmap(self.figure, (0.04 + n * 0.25, 0.775, 0.19, 0.17), (H, D + H + 1), *WEIGHT_RANGE,
                        row_labels=[f"{k}[{u}]" for u in range(1, H + 1)], col_labels=cols,
                        title=f"{k}: {GATE_NAMES[k]}  [W_x{k} | W_h{k} | b_{k}]")
             for n, k in enumerate(GATES)
         }
         rows = [f"{k}[{u}]" for k in QUANTITIES for u in range(1, H + 1)]
-        self.activation_map = Heatmap(self.figure, (0.06, 0.1, 0.36, 0.53), (len(rows), T), -1.0, 1.0,
+        self.activation_map = Heatmap(self.figure, (0.05, 0.1, 0.3, 0.55), (len(rows), T), -1.0, 1.0,
                                       row_labels=rows, col_labels=[f"t={t}" for t in range(1, T + 1)],
                                       title="activations (colour clipped to ±1; c may exceed)", fmt="{:.4f}")
-        self.diagram = CellDiagram(self.figure, rect=(0.45, 0.0, 0.55, 0.66))
+        self.diagram = CellDiagram(self.figure, rect=(0.38, 0.0, 0.62, 0.71))
         # y feeds nothing back into the cell, but moving W_y or b_y should show in the picture
-        self.y_text = self.figure.dynamic(self.figure.fig.text(0.24, 0.012, "", fontsize=9, ha="center", va="bottom"))
+        self.y_text = self.figure.dynamic(self.figure.fig.text(0.2, 0.008, "", fontsize=9, ha="center", va="bottom"))
         self.figure.freeze()
         self.equations = widgets.HTMLMath()
         self.details = widgets.HTML()
@@ -114,7 +116,7 @@ class VectorWalkthrough(Explorer):
         terms = step_terms(self.params, trace, t, unit=unit)
         self.diagram.update(terms)
         self.image.value = self.figure.png()
-        self.equations.value = equations_html(terms, unit=unit, hidden_size=self.H)
+        self.show_after_picture(self.equations, equations_html(terms, unit=unit, hidden_size=self.H))
         self.details.value = f"<pre style='font-size:90%'>{html.escape(vector_details(trace))}</pre>"
         self.prediction.value = f"<b>{html.escape(prediction_line(trace.prediction[0]))}</b>"
 
@@ -128,7 +130,7 @@ class VectorWalkthrough(Explorer):
         io = [self.controls[f"x_{t}"] for t in range(1, self.steps + 1)]
         io += [self.controls[f"W_y[1,{u}]"] for u in range(1, H + 1)] + [self.controls["b_y"]]
         pages.append(widgets.HBox(io))
-        tabs = widgets.Tab(children=pages, titles=[f"{k}: {GATE_NAMES[k]}" for k in GATES] + ["inputs & readout"])
+        tabs = widgets.Tab(children=pages, titles=[f"{k}: {GATE_NAMES[k]}" for k in GATES] + ["inputs & prediction y"])
         return widgets.VBox([
             tabs, self.message, widgets.HBox([self.time_controls(), self.unit, self.reset_button]), self.image,
             self.prediction, self.equations, self.details,

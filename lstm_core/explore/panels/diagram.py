@@ -28,6 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from lstm_core.gates import GATE_NAMES, GATES, SIGMOID_GATES
+from lstm_core.lessons.l02_step import belt_terms
+from .format import MAX_SHOWN, cell_value as fmt, vector_text as fmt_vector  # noqa: F401 (MAX_SHOWN: for callers)
 from .render import VALUE_CMAP, text_color
 
 # ---------------------------------------------------------------- colour scales
@@ -40,7 +42,6 @@ CMAP = colormaps[VALUE_CMAP].with_extremes(bad="#999999")  # nan shows grey
 INK = "#222222"  # outlines, casings, static labels
 BUS_GREY = "#9a9a9a"  # the [h_{t-1}, x_t] bus into the gates: a vector, not one value
 MAX_STRANDS = 4  # a vector input is drawn as up to this many parallel coloured strands
-MAX_SHOWN = 2  # a vector with more entries is printed as [first, …]
 
 FS_VALUE = 10.5  # the numbers
 FS_LABEL = 10.5  # gate label "σ  f_t"
@@ -91,25 +92,6 @@ def value_color(value, norm):
         return CMAP(np.nan)
     lo, hi = norm.vmin, norm.vmax
     return CMAP((min(max(value, lo), hi) - lo) / (hi - lo))
-
-
-def fmt(value):
-    """4 decimals; from magnitude 100 on a compact 1.2e+02, so a label never runs long."""
-    value = float(value)
-    if np.isfinite(value) and abs(value) >= 100:
-        return f"{value:.1e}"
-    return f"{value:.4f}"
-
-
-def fmt_vector(values):
-    """A scalar as ``fmt``; a vector of up to MAX_SHOWN entries as ``[a, b]``; a longer one as
-    ``[a, …]`` (the label has room for two numbers, and the lessons use H <= 2)."""
-    values = np.ravel(values)
-    if values.size == 1:
-        return fmt(values[0])
-    if values.size > MAX_SHOWN:
-        return f"[{fmt(values[0])}, …]"
-    return "[" + ", ".join(fmt(v) for v in values) + "]"
 
 
 def activation_symbol(k):
@@ -321,7 +303,8 @@ class CellDiagram:
         gate = {k: terms[k]["value"] for k in GATES}
         c_prev, c = terms["c"]["c_prev"], terms["c"]["value"]
         tanh_c, h = terms["h"]["tanh_c"], terms["h"]["value"]
-        fc, ig = terms["c"]["f"] * c_prev, terms["c"]["i"] * terms["c"]["g"]
+        belt = belt_terms(terms)
+        fc, ig = belt["fc"], belt["ig"]
         state, squash = NORMS["state"], NORMS["tanh"]
 
         for k in GATES:

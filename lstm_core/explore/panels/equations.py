@@ -4,15 +4,9 @@ The terms come from ``lstm_core.lessons.l02_step.step_terms``; this module only 
 """
 
 from lstm_core.gates import GATES, GATE_NAMES
+from .format import weight as num
 
 
-def num(v, digits=4):
-    """Short numbers for slider-set weights (0.5), full 4 decimals for computed values."""
-    v = float(v)
-    if abs(v) >= 1e4:
-        return f"{v:.3e}"
-    short = f"{v:.2f}"
-    return short if abs(float(short) - v) < 1e-12 else f"{v:.{digits}f}"
 
 
 def _sub(symbol, t, unit, H):

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.colors import Normalize
 
 from lstm_core.gates import QUANTITY_NAMES
+from .format import compact
 from .render import QUANTITY_COLORS, VALUE_CMAP, text_color
 
 
@@ -84,8 +85,3 @@ class Heatmap:
         for (r, c), text in np.ndenumerate(self.texts):
             text.set_text(compact(values[r, c], self.fmt))
             text.set_color(text_color(colours[r, c]))
-
-
-def compact(v, fmt="{:.2f}"):
-    """A number that fits its cell even at slider extremes."""
-    return fmt.format(v) if abs(v) < 1e3 else f"{v:.1e}"

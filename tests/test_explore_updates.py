@@ -1,0 +1,151 @@
+"""When an explorer draws: a value set by code at once, values from the browser by the render thread,
+stale ones dropped (issue 13, section 3); the pending settings of lesson 06 echoed on every move
+(section 4); the stored output's picture and text for readers without a kernel (section 5)."""
+
+import asyncio
+import base64
+import re
+import time
+
+import numpy as np
+import pytest
+
+from lstm_core import explore
+
+SLOW_S = 0.04  # each redraw made this much slower, so that a drag outruns it
+
+
+def slowed(e):
+    draw = e.draw
+
+    def slow_draw():
+        draw()
+        time.sleep(SLOW_S)
+
+    e.draw = slow_draw
+    return e
+
+
+def browser_drag(widget, values, every_s):
+    """What ipywidgets does with the browser's comm messages: ``set_state`` (which locks the
+    property, as a message from the frontend does) inside the kernel's running event loop."""
+
+    async def drag():
+        for v in values:
+            widget.set_state({"value": v})
+            await asyncio.sleep(every_s)
+
+    asyncio.run(drag())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_drag_faster_than_the_redraw_drops_stale_values_and_draws_the_last(seed):
+    rng = np.random.default_rng(seed)
+    e = slowed(explore.scalar_walkthrough())
+    s = e.controls["W_xf"]
+    values = [round(float(v), 2) for v in rng.uniform(-4.0, 4.0, 25)]
+    values[-1] = 3.33  # a value none of the others has: the picture must be this one's
+    frames = e.frames
+    started = time.perf_counter()
+    browser_drag(s, values, every_s=SLOW_S / 4)
+    sent_s = time.perf_counter() - started
+    assert e.wait(timeout=10)
+    drawn = e.frames - frames
+    assert s.value == 3.33
+    # 25 values in about a quarter of the time 25 redraws take: most were dropped, never queued
+    assert 1 <= drawn < len(values) / 2, (drawn, sent_s)
+    fresh = explore.scalar_walkthrough()
+    fresh.controls["W_xf"].value = 3.33
+    assert e.image.value == fresh.image.value
+    assert e.equations.value == fresh.equations.value
+    assert e.table.value == fresh.table.value
+
+
+def test_without_dropping_every_browser_value_is_drawn():
+    """The contrast: ``drop_stale = False`` draws each value in turn (the behaviour before)."""
+    e = explore.gated_signal()
+    e.drop_stale = False
+    values = [-2.0, -1.0, 0.5, 1.5]
+    frames = e.frames
+    browser_drag(e.controls["z_i"], values, every_s=0.0)
+    assert e.frames - frames == len(values)
+
+
+def test_a_value_set_by_code_is_drawn_before_the_assignment_returns():
+    e = explore.scalar_walkthrough()
+    before = e.image.value
+    frames = e.frames
+    e.controls["W_xf"].value = -1.25  # no event loop running, no browser lock: at once
+    assert e.frames == frames + 1
+    assert e.image.value != before
+    assert e.wait(timeout=0)  # nothing waits
+    fresh = explore.scalar_walkthrough(params=None)
+    fresh.controls["W_xf"].value = -1.25
+    assert e.image.value == fresh.image.value
+
+
+def test_a_value_set_by_code_inside_the_event_loop_is_drawn_at_once_too():
+    e = explore.scalar_walkthrough()
+
+    async def cell():
+        frames = e.frames
+        e.controls["b_f"].value = 2.0  # a notebook cell runs inside the kernel's loop, without the lock
+        return e.frames - frames
+
+    assert asyncio.run(cell()) == 1
+
+
+# ------------------------------------------------------------------ lesson 06: every move shows something
+def plain(html):
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_training_echoes_the_next_run_on_every_slider_move():
+    e = explore.train_to_count()
+    assert plain(e.pending.value) == "next run: lr = 0.03, H = 2, 800 steps"
+    e.controls["lr"].value = 0.1
+    assert plain(e.pending.value) == "next run: lr = 0.1, H = 2, 800 steps"
+    e.controls["H"].value = 4
+    assert plain(e.pending.value) == "next run: lr = 0.1, H = 4, 800 steps"
+    e.controls["steps"].value = 200
+    assert plain(e.pending.value) == "next run: lr = 0.1, H = 4, 200 steps"
+    assert e.pending in e.widget.children[1].children  # beside the sliders, on screen with them
+
+
+# ------------------------------------------------------------------ the stored output: a picture without a kernel
+FACTORIES = ["soft_switch", "gated_signal", "scalar_walkthrough", "vector_walkthrough", "conveyor_belt",
+             "gradient_flow", "cell_carry", "train_to_count"]
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("factory", FACTORIES)
+def test_the_display_data_carries_the_picture_and_readable_text(factory):
+    e = getattr(explore, factory)()
+    bundle = e._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])
+    assert png == e.image.value
+    width, height = png_size(png)
+    figure_px = e.figure.fig.get_size_inches() * e.figure.fig.dpi
+    assert (width, height) == (round(figure_px[0]), round(figure_px[1]))
+    text = bundle["text/plain"]
+    assert "VBox" not in text and "model_id" not in text and "0x" not in text
+    assert text.startswith(f"{type(e).__name__} explorer (")
+    for name, w in e.controls.items():  # every slider with its value
+        assert f"{name} = " in text
+    # stable: a second explorer, and the same one shown again, give the same text and picture
+    again = getattr(explore, factory)()._repr_mimebundle_()
+    assert again["text/plain"] == text and again["image/png"] == bundle["image/png"]
+    assert e._repr_mimebundle_()["text/plain"] == text
+
+
+def test_the_text_and_picture_follow_the_sliders():
+    e = explore.soft_switch()
+    e.controls["w"].value = 2.5
+    bundle = e._repr_mimebundle_()
+    assert bundle["text/plain"] == "SoftSwitch explorer (w = 2.5, b = 0, x = 1)"
+    assert base64.b64decode(bundle["image/png"]) == e.image.value
