@@ -360,10 +360,14 @@ def claims(results):
 #: re-runs it)
 CLAIMS = dict(
     # trained on 10 steps of a sine wave and run on 60, the cell without a forget gate is worse than the vanilla
-    # cell and the coupled cell at every seed
+    # cell and the coupled cell at every seed (and the one without an output gate worse than both, the one without
+    # an input gate worse than the coupled cell)
     order=(
         ("vanilla", "no_forget_gate", "sine, 60 steps"),
         ("coupled_input_forget", "no_forget_gate", "sine, 60 steps"),
+        ("vanilla", "no_output_gate", "sine, 60 steps"),
+        ("coupled_input_forget", "no_input_gate", "sine, 60 steps"),
+        ("coupled_input_forget", "no_output_gate", "sine, 60 steps"),
     ),
     # at the length it was trained on, every variant learned the sine; on the memory task these three learned at
     # every seed
@@ -397,6 +401,31 @@ def claim_lines(results):
         lines.append(f"{t}: no better than predicting 0 (MSE >= {GUESS_MSE[t]}) at one seed at least: "
                      + ", ".join(names))
     return lines
+
+
+def memory_comparison(variant_results=(), callback=None):
+    """``memory_task``'s five models (LSTM at b_f 0, 1, 3, tanh RNN, GRU) at VARIANT_MEMORY's gap, every seed of
+    SEEDS: a list of ``memory_task.Run``, for ``memory_task.table`` and ``memory_task.claims``.
+
+    The vanilla variant's memory runs are memory_task's "LSTM b_f=1" runs (the same task, model, budget, b_f and
+    seed give the same numbers; ``tests/test_l08_variants.py`` checks it), so those found in ``variant_results``
+    are reused instead of trained again. ``callback(done, total)`` after every run.
+    """
+    gap = VARIANT_MEMORY["gap"]
+    reuse = {r.seed: r for r in variant_results if (r.variant, r.task) == ("vanilla", TASKS[0])}
+    labels = [label for label, *_ in memory_task.MODELS]
+    total = len(labels) * len(SEEDS)
+    out = []
+    for label in labels:
+        for seed in SEEDS:
+            if label == "LSTM b_f=1" and seed in reuse and VARIANT_MEMORY["forget_bias"] == 1.0:
+                r = reuse[seed]
+                out.append(memory_task.Run(label, gap, seed, r.train_mse, r.test_mse, r.seconds))
+            else:
+                out.append(memory_task.one_run(label, gap, seed))
+            if callback is not None:
+                callback(len(out), total)
+    return out
 
 
 # ====================================================================== the GRU beside the LSTM
