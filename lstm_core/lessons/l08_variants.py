@@ -53,6 +53,15 @@ VARIANT_NAMES = {
     "no_output_tanh": "no output tanh (NOAF)",
     "coupled_input_forget": "coupled input and forget gates (CIFG)",
 }
+#: the short names of the tables and plots (Greff et al.'s abbreviations)
+VARIANT_SHORT = {
+    "vanilla": "vanilla",
+    "no_forget_gate": "NFG",
+    "no_input_gate": "NIG",
+    "no_output_gate": "NOG",
+    "no_output_tanh": "NOAF",
+    "coupled_input_forget": "CIFG",
+}
 #: the changed line of each variant, as it reads in the equations
 VARIANT_LINES = {
     "vanilla": None,
@@ -322,21 +331,21 @@ def mse_text(v):
 
 
 def table(results):
-    """The held-out MSE as text: one row per variant, one column per task, mean ± std (min–max) over the seeds."""
+    """The held-out MSE as text: one row per variant (short names), one column per task, mean ± std (min–max)
+    over the seeds."""
     stats = summary(results)
     variants = list(dict.fromkeys(r.variant for r in results))
     tasks = list(dict.fromkeys(r.task for r in results))
     n = stats[(variants[0], tasks[0])]["n"]
-    width = max(len(VARIANT_NAMES[v]) for v in variants)
-    head = f"{'held-out MSE over ' + str(n) + ' seeds':<{width}}  " + "  ".join(f"{t:<28}" for t in tasks)
-    lines = [head.rstrip()]
+    rows = [[f"{n} seeds"] + list(tasks)]
     for v in variants:
         cells = []
         for t in tasks:
             s = stats[(v, t)]
             cells.append(f"{mse_text(s['mean'])} ± {mse_text(s['std'])} ({mse_text(s['min'])}–{mse_text(s['max'])})")
-        lines.append(f"{VARIANT_NAMES[v]:<{width}}  " + "  ".join(f"{c:<28}" for c in cells))
-    return "\n".join(line.rstrip() for line in lines)
+        rows.append([VARIANT_SHORT[v]] + cells)
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
 def claims(results):
@@ -390,15 +399,16 @@ CLAIMS = dict(
 
 
 def claim_lines(results):
-    """The claims that held in ``results``, as sentences."""
+    """The claims that held in ``results``, as sentences (short names)."""
     found = claims(results)
-    lines = [f"{t}: {VARIANT_NAMES[a]} below {VARIANT_NAMES[b]} at every seed" for a, b, t in found["order"]]
+    name = VARIANT_SHORT
+    lines = [f"{t}: {name[a]} below {name[b]} at every seed" for a, b, t in found["order"]]
     for t in dict.fromkeys(t for _, t in found["learned"]):
-        names = [VARIANT_NAMES[v] for v, tt in found["learned"] if tt == t]
-        lines.append(f"{t}: held-out MSE below {LEARNED[t]} at every seed: " + ", ".join(names))
+        names = [name[v] for v, tt in found["learned"] if tt == t]
+        lines.append(f"{t}: learned (held-out MSE below {LEARNED[t]}) at every seed: " + ", ".join(names))
     for t in dict.fromkeys(t for _, t in found["failed"]):
-        names = [VARIANT_NAMES[v] for v, tt in found["failed"] if tt == t]
-        lines.append(f"{t}: no better than predicting 0 (MSE >= {GUESS_MSE[t]}) at one seed at least: "
+        names = [name[v] for v, tt in found["failed"] if tt == t]
+        lines.append(f"{t}: no better than predicting 0 (MSE >= {GUESS_MSE[t]}) at a seed or more: "
                      + ", ".join(names))
     return lines
 

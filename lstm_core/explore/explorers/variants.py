@@ -26,7 +26,7 @@ BUTTON_LABELS = {
     "no_input_gate": "no input gate",
     "no_output_gate": "no output gate",
     "no_output_tanh": "no output tanh",
-    "coupled_input_forget": "coupled i = 1 − f",
+    "coupled_input_forget": "coupled i=1−f",
 }
 #: the cell-state axis runs over ±s for the smallest of these that holds everything shown
 SCALES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)

@@ -6,21 +6,13 @@ The numbers come from ``lstm_core.lessons.l08_variants.compare_variants``; this 
 import ipywidgets as widgets
 import numpy as np
 
-from lstm_core.lessons.l08_variants import GUESS_MSE, LEARNED, VARIANT_NAMES
+from lstm_core.lessons.l08_variants import GUESS_MSE, LEARNED, VARIANT_SHORT as SHORT
 from .render import OKABE_ITO, BlitFigure
 
 #: the log axis of the MSE; values beyond it are drawn on its edge, with an arrow
 MSE_LIMITS = (1e-5, 1e2)
 SEED_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["green"], OKABE_ITO["purple"],
                OKABE_ITO["orange"])
-SHORT = {
-    "vanilla": "vanilla",
-    "no_forget_gate": "NFG",
-    "no_input_gate": "NIG",
-    "no_output_gate": "NOG",
-    "no_output_tanh": "NOAF",
-    "coupled_input_forget": "CIFG",
-}
 
 
 def results_figure(results):
@@ -43,10 +35,6 @@ def results_figure(results):
         ax.set_title(task, fontsize=10)
         ax.axhline(GUESS_MSE[task], color="#555555", lw=1, ls="--")
         ax.axhline(LEARNED[task], color="#999999", lw=1, ls=":")
-        ax.text(len(variants) - 0.45, GUESS_MSE[task] * 1.4, "predicting 0", ha="right", fontsize=7,
-                color="#555555")
-        ax.text(len(variants) - 0.45, LEARNED[task] * 0.45, f"learned (< {LEARNED[task]:g})", ha="right",
-                va="top", fontsize=7, color="#777777")
         if n == 0:
             ax.set_ylabel("held-out MSE (log)", fontsize=9)
         for k, v in enumerate(variants):
@@ -60,7 +48,7 @@ def results_figure(results):
     bf.fig.axes[0].legend(loc="upper left", fontsize=7, frameon=False, ncol=len(seeds), handletextpad=0.1,
                           columnspacing=0.6)
     bf.fig.text(0.06, 0.02, "dots: one per seed (▲ above the chart)   black bar: the mean over the seeds   "
-                "dashed: predicting 0   dotted: the 'learned' line", fontsize=8, color="#333333")
+                "dashed: the MSE of predicting 0   dotted: the 'learned' line (MSE 0.05)", fontsize=8, color="#333333")
     bf.freeze()
     return bf
 
