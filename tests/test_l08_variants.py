@@ -198,6 +198,29 @@ def test_what_the_notebook_reads_off_the_table(results):
     assert max(stats, key=lambda k: stats[k]["std"]) == ("no_output_tanh", "sine, 60 steps")
 
 
+def test_without_a_forget_gate_the_trained_cells_c_grows_with_the_input(results):
+    by = {(r.variant, r.task, r.seed): r.c_end for r in results}
+    for seed in V.SEEDS:
+        for v in V.C_GROWTH["grows"]:
+            assert by[(v, "sine, 60 steps", seed)] > V.C_GROWTH["above"] * by[(v, "sine, 10 steps", seed)]
+        for v in V.C_GROWTH["steady"]:
+            assert by[(v, "sine, 60 steps", seed)] < V.C_GROWTH["below"] * by[(v, "sine, 10 steps", seed)]
+    growth = V.c_growth(results)
+    assert growth["no_forget_gate"][0] == pytest.approx(by[("no_forget_gate", "sine, 60 steps", 0)]
+                                                        / by[("no_forget_gate", "sine, 10 steps", 0)])
+    lines = V.c_growth_lines(results)
+    assert len(lines) == 1 + len(VARIANTS) and lines[2].startswith("NFG")
+
+
+def test_c_size_is_the_largest_unit_at_the_last_step_averaged():
+    from lstm_core import forward
+    params = LSTMParams.random(1, 3, 1, seed=4)
+    xs = np.random.default_rng(0).normal(size=(7, 5, 1))
+    trace = forward(params, xs)
+    by_hand = sum(max(abs(trace.c[-1, b, u]) for u in range(3)) for b in range(5)) / 5
+    assert V.c_size(trace) == pytest.approx(by_hand, rel=1e-12)
+
+
 def test_the_claims_are_what_the_per_seed_numbers_say(results):
     by = {(r.variant, r.task, r.seed): r.test_mse for r in results}
     for better, worse, task in V.CLAIMS["order"]:
