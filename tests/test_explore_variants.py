@@ -18,9 +18,22 @@ from lstm_core import VARIANTS  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.lessons.l08_variants import DEFAULTS, PATTERNS  # noqa: E402
 
-from helpers.explorers import cells, headers, move  # noqa: E402
+from helpers.explorers import cells, headers, move as move_slider, warnings_recorded  # noqa: E402
 
 KEYS = ("i", "f", "g", "o", "c", "h")
+
+
+def move(e, name, value):
+    """A slider (``controls``) or a button choice (``choices``) set as the browser would; no warning, no message."""
+    if name in e.controls:
+        return move_slider(e, name, value)
+    widget = e.choices[name]
+    before = widget.value
+    with warnings_recorded() as caught:
+        widget.value = value
+    assert [str(w.message) for w in caught] == []
+    assert e.message.value == "", e.message.value
+    return widget.value != before
 
 
 def sig(z):
@@ -49,7 +62,9 @@ def hand(values):
 
 
 def check_display(e):
-    values = {k: w.value for k, w in e.controls.items()}
+    values = e.values()
+    assert set(e.controls) == {"x", "b_f", "T"} and set(e.choices) == {"variant", "pattern"}
+    assert values == {**{k: w.value for k, w in e.controls.items()}, **{k: w.value for k, w in e.choices.items()}}
     xs, rows, vanilla_c = hand(values)
     T = values["T"]
     # the table: the steps 1, 2, 5, 10, 20, 50 up to T, and T
@@ -94,7 +109,7 @@ def shared():
 def test_starts_at_the_lessons_defaults(shared):
     e = shared
     e.reset()
-    assert {k: w.value for k, w in e.controls.items()} == {
+    assert e.values() == {
         "variant": DEFAULTS["variant"], "pattern": DEFAULTS["pattern"], "x": DEFAULTS["x"], "b_f": DEFAULTS["b_f"],
         "T": DEFAULTS["T"]}
     check_display(e)
@@ -165,6 +180,6 @@ def test_the_widget_tree_shows_the_controls_and_panels(shared):
             walk(child)
 
     walk(w)
-    for needed in list(shared.controls.values()) + [shared.image, shared.table, shared.equations,
+    for needed in list(shared.controls.values()) + list(shared.choices.values()) + [shared.image, shared.table, shared.equations,
                                                     shared.reset_button]:
         assert any(n is needed for n in found)

@@ -70,12 +70,17 @@ class VariantExplorer(Explorer):
     # ------------------------------------------------------------ build
     def build(self):
         s = self.start
-        self.controls["variant"] = widgets.ToggleButtons(
+        # the two choices are buttons, not sliders: kept in ``choices`` (``controls`` holds the sliders), watched
+        # by the same observer, restored by Reset, and part of ``values()``
+        self.choices = {}
+        self.choices["variant"] = widgets.ToggleButtons(
             options=[(BUTTON_LABELS[v], v) for v in VARIANTS], value=s["variant"], description="variant",
             style={"description_width": "56px", "button_width": "128px"})
-        self.controls["pattern"] = widgets.ToggleButtons(
+        self.choices["pattern"] = widgets.ToggleButtons(
             options=list(PATTERNS), value=s["pattern"], description="input",
             style={"description_width": "56px", "button_width": "128px"})
+        for w in self.choices.values():
+            w.observe(self._on_control, names="value")
         self.controls["x"] = slider("x", s["x"], *X_RANGE, step=0.1)
         self.controls["b_f"] = slider("b_f", s["b_f"], *FORGET_BIAS_RANGE, step=0.1)
         self.controls["T"] = widgets.IntSlider(value=s["T"], min=T_RANGE[0], max=T_RANGE[1], description="T",
@@ -139,6 +144,19 @@ class VariantExplorer(Explorer):
             ax.tick_params(labelbottom=False)
         return ax
 
+    def values(self):
+        return {**{name: w.value for name, w in self.choices.items()}, **super().values()}
+
+    def reset(self):
+        """The variant and the input back to their start, then the sliders (one update in all)."""
+        self._hold = True
+        try:
+            for name, w in self.choices.items():
+                w.value = self.start[name]
+        finally:
+            self._hold = False
+        super().reset()
+
     # ------------------------------------------------------------ compute / draw
     def compute(self, values):
         key = (values["pattern"], values["x"], values["b_f"], values["T"])
@@ -198,7 +216,7 @@ class VariantExplorer(Explorer):
 
     # ------------------------------------------------------------ layout
     def layout(self):
-        c = self.controls
+        c = {**self.controls, **self.choices}
         cell = widgets.HTML("One unit (H = D = 1), no recurrent weights: i = σ(x), f = σ(b_f), g = tanh(x), "
                             "o = σ(−1) ≈ 0.27.")
         return widgets.VBox([
