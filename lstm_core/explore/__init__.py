@@ -62,6 +62,13 @@ def train_to_count(lr=0.03, hidden_size=2, steps=800):
     return TrainingExplorer(lr=lr, hidden_size=hidden_size, steps=steps)
 
 
+def variants(variant="vanilla", pattern="steady", x=1.0, b_f=2.0, T=40):
+    """Lesson 08: the one-unit cell under each LSTM variant (Greff et al. 2017): gates, c and h over t, vanilla's c behind."""
+    from .explorers.variants import VariantExplorer
+
+    return VariantExplorer(variant, pattern, x, b_f, T)
+
+
 def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
     # (the module is not named quiz.py: importing it would rebind this package's name ``quiz``)
