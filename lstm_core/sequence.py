@@ -77,9 +77,14 @@ class Trace(TraceBase):
         return self.as_given(self.c_all)
 
     @property
+    def tanh_c_all(self):
+        """tanh(c_t) of every step, (T, B, H): what the output gate scales (h_t = o_t c_t under ``no_output_tanh``)."""
+        return np.tanh(self.c_all)
+
+    @property
     def tanh_c(self):
-        """tanh(c_t) of every step, what the output gate scales (h_t = o_t c_t instead under ``no_output_tanh``)."""
-        return np.tanh(self.c)
+        """``tanh_c_all`` as the caller gave the sequence."""
+        return self.as_given(self.tanh_c_all)
 
     @property
     def initial_c(self):

@@ -42,7 +42,7 @@ def step_terms(params, trace, t, unit=0, seq=0):
     c = float(step["c"][unit])
     out["c"] = {"f": out["f"]["value"], "c_prev": float(step["c_prev"][unit]), "i": out["i"]["value"],
                 "g": out["g"]["value"], "value": c}
-    out["h"] = {"o": out["o"]["value"], "tanh_c": float(trace.tanh_c[t, seq, unit]), "value": float(step["h"][unit])}
+    out["h"] = {"o": out["o"]["value"], "tanh_c": float(trace.tanh_c_all[t, seq, unit]), "value": float(step["h"][unit])}
     if H == 1 and "y" in step:
         out["y"] = {"w_y": params.W_y[:, 0].copy(), "b_y": params.b_y.copy(), "value": step["y"].copy()}
     return out

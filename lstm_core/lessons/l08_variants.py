@@ -523,6 +523,7 @@ def questions():
     learned_memory = [v for v in memory_choices if (v, "memory, gap 20") in CLAIMS["learned"]]
     failed = [VARIANT_NAMES[v] for v in memory_choices if (v, "memory, gap 20") in CLAIMS["failed"]]
     failed_memory = ", ".join(failed)
+    failed_variants = [v for v in memory_choices if (v, "memory, gap 20") in CLAIMS["failed"]]
     long_choices = ("no_forget_gate", "no_input_gate", "coupled_input_forget", "no_output_tanh")
     broken = [v for v in long_choices if all((o, v, "sine, 60 steps") in CLAIMS["order"]
                                              for o in ("vanilla", "coupled_input_forget"))]
@@ -548,6 +549,14 @@ def questions():
             choices=("it grows without bound", "never more than |g|, at most 1", "up to i·g / (1 − f), "
                      "which can be large", "it stays at 0"),
             hint="c_t = f c_{t−1} + (1 − f) g is a weighted average of c_{t−1} and g. Where does an average lie?",
+            kind="predict",
+            feedback=(
+                ("it grows without bound", "That is the cell without a forget gate, which only adds. Here every step "
+                                           "also takes the fraction f off c before it writes."),
+                ("up to i·g / (1 − f), which can be large", "That is the vanilla cell's resting value. With i = 1 − f "
+                                                            "it becomes (1 − f) g / (1 − f) = g."),
+                ("it stays at 0", "Only if g were 0: every step writes (1 − f)·g, and g = tanh(z_g) is not 0 here."),
+            ),
             explanation=(f"c_t = f c_{{t−1}} + (1 − f) g is a running average of the candidates, so from c_0 = 0 "
                          f"it climbs towards g and never passes it: with x = 1, g = tanh(1) = {g_c:.4f}, and after "
                          f"{MAX_T} steps c = {cifg_T:.4f}. The coupled cell trades the vanilla cell's freedom to "
@@ -563,6 +572,11 @@ def questions():
             choices=tuple(VARIANT_NAMES[v] for v in memory_choices),
             hint=("The task is to hold one number, unchanged, for 20 steps. Which cell holds a number exactly, "
                   "without having to learn f ≈ 1 first?"),
+            kind="predict",
+            feedback=tuple((VARIANT_NAMES[v], f"The {VARIANT_NAMES[v]} has a forget gate that starts at σ(b_f) < 1: "
+                                              "before it can hold x_1 for 20 steps it must learn to keep f near 1, "
+                                              "and at one seed or more it did not within the training budget.")
+                           for v in memory_choices if v != learned_memory[0] and v in failed_variants),
             explanation=("Without a forget gate f = 1 exactly: what is written stays, and the gradient rides the "
                          "belt back to x_1 undamped (lesson 05). The other cells must first learn to keep f near 1, "
                          f"and at one seed or more these did not get there in the training budget: {failed_memory}. "
@@ -578,6 +592,11 @@ def questions():
             choices=tuple(VARIANT_NAMES[v] for v in long_choices),
             hint=("Which cell's c never lets go of anything it has written, so that 50 more steps of input pile up "
                   "on it?"),
+            kind="predict",
+            feedback=tuple((VARIANT_NAMES[v], f"The {VARIANT_NAMES[v]} still has a forget gate, so what it wrote "
+                                              "fades and c stays in the range it was trained on; look for the cell "
+                                              "that only adds.")
+                           for v in long_choices if v != broken[0] and v in ("no_input_gate", "coupled_input_forget")),
             explanation=("Without a forget gate, c adds up every i·g it is ever given. A sine wave's writes do not "
                          "cancel exactly, so c drifts away from anything the network saw in 10 training steps, and "
                          "the readout answers from a c it never met. The vanilla and the coupled cells forget, so "
@@ -589,6 +608,13 @@ def questions():
             answer=gate_choices[0],
             choices=gate_choices,
             hint="Which factor decides how much of the previous memory is kept?",
+            kind="explain",
+            feedback=(
+                (gate_choices[1], "i_t scales what is written: in the GRU that is 1 − z_t, the complement of the "
+                                  "gate asked about."),
+                (gate_choices[2], "The GRU has no output gate: h_t is its memory and its output at once."),
+                (gate_choices[3], "g is the candidate, not a gate: the GRU's candidate is n_t."),
+            ),
             explanation=("z_t multiplies the old memory h_{t−1}, as f_t multiplies c_{t−1}: it is the forget gate "
                          "(a keep gate). Its complement 1 − z_t writes the candidate, as i_t does, so the GRU's "
                          "input and forget gates are coupled like CIFG's."),

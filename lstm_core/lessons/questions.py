@@ -18,6 +18,7 @@ LESSON_MODULES = {
     "05": "l05_gradients",
     "06": "l06_training",
     "07": "l07_layouts",
+    "08": "l08_variants",
 }
 
 
