@@ -14,12 +14,10 @@ from lstm_core import LSTMParams, forward
 from lstm_core.examples import scalar_example, vector_example
 from lstm_core.lessons.l02_step import step_terms
 
+from helpers.reference import sig
+
 ORDER = "ifgo"  # PyTorch's stacking of the gate blocks
 TOL = 1e-12
-
-
-def sigma(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def check_terms(params, trace, t, unit, seq=None):
@@ -44,7 +42,7 @@ def check_terms(params, trace, t, unit, seq=None):
         z += sum(float(w) * float(v) for w, v in zip(params.W_h[row], h_prev))
         z += float(params.b[row])
         assert abs(term["z"] - z) <= TOL * max(1.0, abs(z)), (k, t, unit)
-        hand = math.tanh(term["z"]) if k == "g" else sigma(term["z"])
+        hand = math.tanh(term["z"]) if k == "g" else sig(term["z"])
         assert abs(term["value"] - hand) <= TOL, (k, t, unit)
         assert term["act"] == ("tanh" if k == "g" else "σ")
         assert term["value"] == float(pick(getattr(trace, k)[t])[unit])

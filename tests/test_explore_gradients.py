@@ -29,14 +29,11 @@ from helpers.explorers import (  # noqa: E402
     slider_settings,
     sweep_slider,
 )
+from helpers.reference import sig  # noqa: E402
 
 T, H, SEED, DRAWS = 50, 8, 0, 8
 LAGS = [1, 10, 30, 49]
 ROWS = ["lstm_dx", "lstm_dc", "rnn_dx", "rnn_dh"]
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def assert_shown(text, value, what):

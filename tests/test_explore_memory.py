@@ -23,14 +23,11 @@ from helpers.explorers import (  # noqa: E402
     slider_settings,
     sweep_slider,
 )
+from helpers.reference import sig  # noqa: E402
 
 TOL = 6e-5  # the table prints 4 decimals
 ROW_KEYS = ["c", "h", "rnn_h", "carry", "rnn_carry"]
 START = {"T": 100, "t_pulse": 10, "b_f": 5.0, "b_i": -5.0, "u": 0.9}
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 # --------------------------------------------------------------------------- independent computations

@@ -34,6 +34,7 @@ from helpers.explorers import (  # noqa: E402
     split_signed,
     warnings_recorded,
 )
+from helpers.reference import sig  # noqa: E402
 
 T = 3
 SYMBOLS = ("i", "f", "g", "c", "o", "h")  # the table's columns after t and x_t
@@ -45,8 +46,6 @@ SEED_FILE = "scalar_lstm_worked_example.txt"
 
 
 # --------------------------------------------------------------------------- helpers
-def hand_sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def build(values):
@@ -92,7 +91,7 @@ def check_equations(html, values, trace, t):
         num_close(terms[2], values[f"b_{k}"], f"b_{k}")
         z = values[f"W_x{k}"] * x + values[f"W_h{k}"] * h_prev + values[f"b_{k}"]
         num_close(z_text, z, f"z_{k}")
-        hand = math.tanh(z) if k == "g" else hand_sigmoid(z)
+        hand = math.tanh(z) if k == "g" else sig(z)
         assert float(value_text) == pytest.approx(hand, abs=5.1e-5)
         assert value_text == f"{getattr(trace, k)[t, 0]:.4f}"
         shown[k] = value_text

@@ -13,12 +13,9 @@ pytest.importorskip("matplotlib")
 from lstm_core import explore  # noqa: E402
 
 from helpers.explorers import assert_renders, cells, set_value, sweep_slider  # noqa: E402
+from helpers.reference import sig
 
 TOL = 6e-5  # the tables print 4 decimals
-
-
-def hand_sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def hand_state(g):
@@ -48,21 +45,21 @@ def check_soft_switch(e):
     assert float(shown["b"]) == pytest.approx(b, abs=0.006)
     assert float(shown["x"]) == pytest.approx(x, abs=0.006)
     assert float(shown["z"]) == pytest.approx(z, abs=TOL)
-    assert float(shown["sigma"]) == pytest.approx(hand_sigmoid(z), abs=TOL)
+    assert float(shown["sigma"]) == pytest.approx(sig(z), abs=TOL)
     assert float(shown["tanh"]) == pytest.approx(math.tanh(z), abs=TOL)
     if w == 0:
         assert shown["x_star"].startswith("none")
     else:
         assert float(shown["x_star"]) == pytest.approx(-b / w, abs=TOL)
-    assert shown["state"] == hand_state(hand_sigmoid(z))
+    assert shown["state"] == hand_state(sig(z))
     # the drawn curves and markers are the same function
     xs = e.curves["sigmoid"].get_xdata()
     assert xs[0] == -5.0 and xs[-1] == 5.0
     for n in (0, len(xs) // 3, len(xs) - 1):
         zn = w * xs[n] + b
-        assert e.curves["sigmoid"].get_ydata()[n] == pytest.approx(hand_sigmoid(zn), abs=1e-12)
+        assert e.curves["sigmoid"].get_ydata()[n] == pytest.approx(sig(zn), abs=1e-12)
         assert e.curves["tanh"].get_ydata()[n] == pytest.approx(math.tanh(zn), abs=1e-12)
-    assert e.markers["sigmoid"].get_ydata()[0] == pytest.approx(hand_sigmoid(z), abs=1e-12)
+    assert e.markers["sigmoid"].get_ydata()[0] == pytest.approx(sig(z), abs=1e-12)
     assert e.markers["tanh"].get_xdata()[0] == x
 
 
@@ -110,7 +107,7 @@ SAMPLE_TIMES = [0.1, 0.2, 0.3, 0.4]
 
 def check_gated_signal(e):
     z, A = e.controls["z_i"].value, e.controls["A"].value
-    i = hand_sigmoid(z)
+    i = sig(z)
     rows = cells(e.table.value)
     assert [float(r[0]) for r in rows] == SAMPLE_TIMES
     for (t, g_shown, i_shown, ig_shown), t_expected in zip(rows, SAMPLE_TIMES):

@@ -19,6 +19,7 @@ from lstm_core import explore  # noqa: E402
 from lstm_core.lessons.l08_variants import DEFAULTS, PATTERNS  # noqa: E402
 
 from helpers.explorers import cells, headers, move as move_slider, warnings_recorded  # noqa: E402
+from helpers.reference import sig
 
 KEYS = ("i", "f", "g", "o", "c", "h")
 
@@ -34,10 +35,6 @@ def move(e, name, value):
     assert [str(w.message) for w in caught] == []
     assert e.message.value == "", e.message.value
     return widget.value != before
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def hand(values):

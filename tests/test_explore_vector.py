@@ -34,9 +34,9 @@ from helpers.explorers import (  # noqa: E402
     split_signed,
     warnings_recorded,
 )
+from helpers.reference import QUANTITIES, sig  # noqa: E402
 
 T, H = 3, 2
-QUANTITIES = ("i", "f", "g", "c", "o", "h")
 NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
 SEED_KEY = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the seed names the candidate's matrix Wc
 SLIDERS = [
@@ -50,8 +50,6 @@ SEED_FILE = "vector_lstm_worked_example.txt"
 
 
 # --------------------------------------------------------------------------- helpers
-def hand_sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def build(v):
@@ -108,7 +106,7 @@ def check_equations(html_text, v, trace, t, unit):
         num_close(terms[3], v[f"b_{k}[{u}]"], f"b_{k}[{u}]")
         z = weights[0] * x + weights[1] * h_prev[0] + weights[2] * h_prev[1] + v[f"b_{k}[{u}]"]
         num_close(z_text, z, f"z_{k}")
-        hand = math.tanh(z) if k == "g" else hand_sigmoid(z)
+        hand = math.tanh(z) if k == "g" else sig(z)
         assert float(value_text) == pytest.approx(hand, abs=5.1e-5)
         assert value_text == f"{getattr(trace, k)[t, unit]:.4f}"
         shown[k] = value_text

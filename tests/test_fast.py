@@ -10,7 +10,8 @@ import pytest
 from lstm_core import LSTMParams, VARIANTS, backward, forward
 from lstm_core.examples import scalar_example, vector_example
 
-QUANTITIES = ("i", "f", "g", "o", "c", "h")
+from helpers.reference import QUANTITIES
+
 
 
 @pytest.mark.parametrize("example", [scalar_example, vector_example], ids=["scalar", "vector"])

@@ -13,7 +13,7 @@ import pytest
 from lstm_core import forward
 from lstm_core.examples import scalar_example, vector_example
 
-from helpers.reference import sig
+from helpers.reference import QUANTITIES, sig
 
 # --- vector seed: vector_lstm_worked_example.txt, "print_step_details" output -------------
 # One row per time step (inputs 1, 2, 3); each value is [unit 0, unit 1] as numpy printed it.
@@ -40,7 +40,6 @@ SCALAR_PRINTED = {
 SCALAR_PRINTED_PREDICTION = 3.4827  # "Predicted Next Value: 3.4827"
 SCALAR_PREDICTION = 3.482711142511621  # 4 * h_T of the seed, full precision (from the issue)
 
-QUANTITIES = ("f", "i", "g", "c", "o", "h")
 
 
 

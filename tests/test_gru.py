@@ -17,6 +17,7 @@ from lstm_core.bptt import readout_backward
 from lstm_core.gru import GRU_GATES
 
 from helpers.fd import assert_gradient_close, central_difference
+from helpers.reference import sig_array
 
 NPZ = Path(__file__).resolve().parent / "reference" / "torch_gru.npz"
 TOL = dict(rtol=0, atol=1e-10)
@@ -117,10 +118,6 @@ def test_the_two_biases_get_different_gradients():
 # --- by hand ----------------------------------------------------------------------------------
 
 
-def sig(v):
-    return 1.0 / (1.0 + np.exp(-v))
-
-
 def test_one_step_by_hand():
     # D = H = 1. x = 2, h0 = 0.5.  Rows r, z, n of W_x = (1, -1, 0.5), W_h = (2, 1, -3),
     # b_x = (0.1, 0.2, 0.3), b_h = (-0.4, 0.6, 0.8):
@@ -129,7 +126,7 @@ def test_one_step_by_hand():
     params = GRUParams(W_x=[[1.0], [-1.0], [0.5]], W_h=[[2.0], [1.0], [-3.0]],
                        b_x=[0.1, 0.2, 0.3], b_h=[-0.4, 0.6, 0.8])
     trace = gru_forward(params, [2.0], h0=[0.5])
-    r, z = sig(2.7), sig(-0.7)
+    r, z = sig_array(2.7), sig_array(-0.7)
     n = np.tanh(1.3 - 0.7 * r)
     assert trace.r[0, 0] == pytest.approx(r, abs=1e-15)
     assert trace.z[0, 0] == pytest.approx(z, abs=1e-15)

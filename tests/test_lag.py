@@ -16,9 +16,7 @@ from lstm_core.lessons.l05_gradients import (
     flow_run,
 )
 
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from helpers.reference import sig
 
 
 @pytest.mark.parametrize("b_f, steps", [(3.0, 30), (0.0, 5), (-2.0, 12), (8.0, 50)])

@@ -8,9 +8,7 @@ import pytest
 
 from lstm_core.lessons import l04_memory as M
 
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from helpers.reference import sig
 
 
 # ------------------------------------------------------------------ the pulse

@@ -17,12 +17,9 @@ from helpers.questions import (
     by_key,
     number,
 )
+from helpers.reference import sig
 
 pytest.importorskip("ipywidgets")
-
-
-def hand_sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 @pytest.mark.parametrize("lesson", ["00", "01"])
@@ -82,7 +79,7 @@ def test_00_forget_gate_keeps_c():
     assert q.answer == "forget gate"
     assert set(q.choices) == {"input gate", "forget gate", "candidate", "output gate"}
     # by hand: c_t = f·c_{t-1} + i·g; with g = tanh(0) = 0, only f multiplies c_{t-1} = 1
-    shut, wide = hand_sigmoid(-30.0), hand_sigmoid(30.0)
+    shut, wide = sig(-30.0), sig(30.0)
     assert shut * 1.0 + wide * math.tanh(0.0) < 1e-12  # f shut
     assert wide * 1.0 + shut * math.tanh(0.0) > 0.999  # i shut: c is kept
 
@@ -94,14 +91,14 @@ def test_01_sigma_by_hand():
     q = by_key("01")["sigma"]
     w, b, x = (number(s, q.prompt) for s in ("w", "b", "x"))
     assert q.answer == pytest.approx(1.0 / (1.0 + math.exp(-(w * x + b))), abs=1e-12)
-    assert not check(q, hand_sigmoid(w * x)).correct  # forgetting the bias is wrong
+    assert not check(q, sig(w * x)).correct  # forgetting the bias is wrong
 
 
 def test_01_bias_for_90_percent_by_hand():
     q = by_key("01")["bias90"]
     p = float(re.search(r"(\d+)% open", q.prompt)[1]) / 100
     assert q.answer == pytest.approx(math.log(p / (1 - p)), abs=1e-12)
-    assert hand_sigmoid(q.answer) == pytest.approx(p, abs=1e-12)
+    assert sig(q.answer) == pytest.approx(p, abs=1e-12)
     assert check(q, "2.2").correct  # 2 decimals is enough
     assert not check(q, p).correct  # the opening is not the bias
 
@@ -115,14 +112,14 @@ def test_01_what_passes_by_hand():
 
 def test_01_why_tanh_by_hand():
     q = by_key("01")["why_tanh"]
-    writes = [hand_sigmoid(3.0) * hand_sigmoid(z) for z in range(-30, 31)]  # an open gate times a σ candidate
+    writes = [sig(3.0) * sig(z) for z in range(-30, 31)]  # an open gate times a σ candidate
     assert min(writes) > 0 and math.tanh(-1.0) < 0  # σ writes only up; tanh can write down
     assert q.answer.startswith("writes could only raise the cell state") and q.kind == "explain"
 
 
 def test_01_w_zero_by_hand():
     q = by_key("01")["w_zero"]
-    values = {hand_sigmoid(0.0 * x - 1.0) for x in range(-5, 6)}
+    values = {sig(0.0 * x - 1.0) for x in range(-5, 6)}
     assert len(values) == 1  # the same opening at every x
     assert q.answer == "it stays at σ(b), whatever x is"
     for wrong in (c for c in q.choices if c != q.answer):

@@ -22,6 +22,7 @@ pytest.importorskip("ipywidgets")
 
 from lstm_core import explore  # noqa: E402
 from lstm_core.explore.explorers.quizzes import QuestionWidget  # noqa: E402
+from helpers.reference import sig
 
 # The scalar seed's lstm_params: (W_x, W_h, b) per gate; X = [1, 2, 3]; y_pred = 4 * last_hidden
 SCALAR = {"forget": (0.5, 0.1, 0.0), "input": (0.6, 0.2, 0.0), "cell": (0.7, 0.3, 0.0), "output": (0.8, 0.4, 0.0)}
@@ -34,19 +35,15 @@ VECTOR = {
 XS = [1.0, 2.0, 3.0]
 
 
-def sigma(z):
-    return 1.0 / (1.0 + math.exp(-z))
-
-
 def hand_scalar(params=SCALAR, xs=XS):
     """The seed's loop, in plain Python: a list of per-step dicts."""
     h = c = 0.0
     steps = []
     for x in xs:
-        f = sigma(params["forget"][0] * x + params["forget"][1] * h + params["forget"][2])
-        i = sigma(params["input"][0] * x + params["input"][1] * h + params["input"][2])
+        f = sig(params["forget"][0] * x + params["forget"][1] * h + params["forget"][2])
+        i = sig(params["input"][0] * x + params["input"][1] * h + params["input"][2])
         g = math.tanh(params["cell"][0] * x + params["cell"][1] * h + params["cell"][2])
-        o = sigma(params["output"][0] * x + params["output"][1] * h + params["output"][2])
+        o = sig(params["output"][0] * x + params["output"][1] * h + params["output"][2])
         c = f * c + i * g
         h = o * math.tanh(c)
         steps.append({"f": f, "i": i, "g": g, "o": o, "c": c, "h": h})
@@ -61,7 +58,7 @@ def hand_vector(xs=XS, VECTOR=VECTOR):
         concat = [x] + h
         pre = {k: [sum(w * v for w, v in zip(VECTOR["W" + k][u], concat)) + VECTOR["b" + k][u] for u in range(2)]
                for k in "fico"}
-        f, i, o = ([sigma(z) for z in pre[k]] for k in "fio")
+        f, i, o = ([sig(z) for z in pre[k]] for k in "fio")
         g = [math.tanh(z) for z in pre["c"]]
         c = [f[u] * c[u] + i[u] * g[u] for u in range(2)]
         h = [o[u] * math.tanh(c[u]) for u in range(2)]
@@ -115,7 +112,7 @@ def test_02_f1_by_hand():
 
 def test_02_c1_by_hand():
     q = by_key("02")["c1"]
-    c1 = sigma(0.6 * 1 + 0.2 * 0 + 0) * math.tanh(0.7 * 1 + 0.3 * 0 + 0)  # i_1 g_1, since c_0 = 0
+    c1 = sig(0.6 * 1 + 0.2 * 0 + 0) * math.tanh(0.7 * 1 + 0.3 * 0 + 0)  # i_1 g_1, since c_0 = 0
     assert abs(q.answer - c1) < 1e-12
     assert abs(q.answer - hand_scalar()[0]["c"]) < 1e-12
     assert f"{q.answer:.4f}" == "0.3902"  # the seed printed Cell State: 0.3902

@@ -15,10 +15,7 @@ from helpers.questions import (
     assert_wrong_gets_the_hint,
     by_key,
 )
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from helpers.reference import sig
 
 
 def hand_rnn_survival(u=0.9, w=2.0, T=100, tp=10):

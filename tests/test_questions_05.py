@@ -19,12 +19,9 @@ from helpers.questions import (
     assert_wrong_gets_the_hint,
     by_key,
 )
+from helpers.reference import sig
 
 T, H = 50, 8
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def test_lesson_05_has_its_questions():

@@ -13,10 +13,7 @@ from lstm_core.lessons.questions import check, questions_for
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
 from helpers.questions import assert_right, assert_wrong_gets_the_hint
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from helpers.reference import sig
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,7 @@ from lstm_core.examples import EXPECTED_NEXT, SEQUENCE, scalar_example, vector_e
 from lstm_core.lessons.l06_training import activation_change, counting_start, fit_readout, steps_until_within
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from helpers.reference import sig
 
 
 def scalar_h_T(xs):

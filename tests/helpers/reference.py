@@ -45,3 +45,7 @@ def lstm_step(W_x, W_h, b, x, h_prev, c_prev, variant="vanilla"):
     else:
         h = [o[u] * math.tanh(c[u]) for u in range(H)]
     return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
+
+
+#: what a Trace records per step, written out here (not imported from lstm_core, whose GATES/QUANTITIES the tests check)
+QUANTITIES = ("i", "f", "g", "c", "o", "h")
