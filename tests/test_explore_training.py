@@ -20,7 +20,7 @@ pytest.importorskip("matplotlib")
 from lstm_core import LSTMParams, forward, mse_loss, train  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.examples import VECTOR_CONCAT  # noqa: E402
-from lstm_core.explore.explorers import training as training_module  # noqa: E402
+from lstm_core.lessons import l06_training as session_module  # noqa: E402 (the session runs lstm_core.train)
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting  # noqa: E402
 
 from helpers.explorers import assert_renders, cells, headers, set_value, warnings_as_errors  # noqa: E402
@@ -65,6 +65,7 @@ def check_start_state(e):
     for name, arr in p.arrays().items():
         np.testing.assert_array_equal(e.params.arrays()[name], arr, err_msg=name)
     assert e.history.loss == [] and e.after is None
+    assert e.session.state == "idle" and e.session.losses == []
     assert e.progress.value == 0 and e.progress.max == e.controls["steps"].value
     before = forward(p, ONE_TWO_THREE)
     rows = cells(e.results.value)
@@ -98,6 +99,8 @@ def check_activation_table(e, before, after):
 def check_trained_state(e, H, lr, steps):
     """After a run: the explorer's numbers are those of lstm_core.train with the same settings."""
     learned, history = reference(H, lr, steps)
+    assert e.session.state == "done"
+    assert e.session.losses == history.loss + [history.final_loss]  # the curve: 0 .. steps
     assert e.history.loss == history.loss  # the same numbers, bit for bit
     assert e.history.final_loss == history.final_loss
     for name, arr in learned.arrays().items():
@@ -190,13 +193,13 @@ def test_train_button_runs_progress_and_curve_follow(e):
 
 def test_a_click_during_a_run_does_not_start_a_second_run(e, monkeypatch):
     calls = []
-    real_train = training_module.train
+    real_train = session_module.train
 
     def counted(*args, **kwargs):
         calls.append(kwargs.get("steps"))
         return real_train(*args, **kwargs)
 
-    monkeypatch.setattr(training_module, "train", counted)
+    monkeypatch.setattr(session_module, "train", counted)
     set_value(e, "steps", 100)
     seen = []
 
@@ -344,10 +347,11 @@ def test_a_failed_run_is_reported_and_unlocks_the_controls(e, monkeypatch):
             callback(k, 10.0 - k, params.copy())
         raise ValueError("train: the loss is nan at step 5; lower lr or set clip")
 
-    monkeypatch.setattr(training_module, "train", failing)
+    monkeypatch.setattr(session_module, "train", failing)
     e.train_button.click()
     assert "Training stopped" in e.message.value and "nan" in e.message.value
     assert e.history.loss == [10.0, 9.0, 8.0, 7.0, 6.0] and e.history.stopped_early
+    assert e.session.state == "stopped" and "nan" in e.session.error
     assert not e.running and not e.train_button.disabled
     assert len(e.loss_line.get_data()[0]) == 5
 
