@@ -43,8 +43,22 @@ QUANTITY_COLORS = {
     "y": OKABE_ITO["sky"],
 }
 
-# Heatmaps and value colours: perceptually uniform and colour-blind safe.
-VALUE_CMAP = "cividis"
+# Value colours (heatmaps, the cell diagram): the sign at a glance, colour-blind safe.
+# - SEQUENTIAL_CMAP for quantities in (0, 1), the σ gates: dark blue (0) to yellow (1), lightness
+#   rising all the way, the same for every common colour-vision deficiency.
+# - DIVERGING_CMAP for signed quantities (g, tanh(c), h, c, x, weights) on a range symmetric about
+#   0: orange for negative, near-white at 0, purple for positive. PuOr rather than RdBu: under a
+#   simulated deuteranopia (benchmarks/colour_check.py) red fades towards the same olive as its
+#   neighbours, while orange and purple stay yellow and blue, the axis every viewer keeps.
+SEQUENTIAL_CMAP = "cividis"
+DIVERGING_CMAP = "PuOr_r"
+VALUE_CMAP = SEQUENTIAL_CMAP  # the older name, kept for callers
+
+
+def value_cmap(vmin, vmax):
+    """The colormap name for a fixed range: diverging when it spans 0, sequential otherwise."""
+    return DIVERGING_CMAP if vmin < 0 < vmax else SEQUENTIAL_CMAP
+
 
 def text_color(fill):
     """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance)."""
