@@ -47,9 +47,10 @@ QUANTITY_COLORS = {
 # - SEQUENTIAL_CMAP for quantities in (0, 1), the σ gates: dark blue (0) to yellow (1), lightness
 #   rising all the way, the same for every common colour-vision deficiency.
 # - DIVERGING_CMAP for signed quantities (g, tanh(c), h, c, x, weights) on a range symmetric about
-#   0: orange for negative, near-white at 0, purple for positive. PuOr rather than RdBu: under a
-#   simulated deuteranopia (benchmarks/colour_check.py) red fades towards the same olive as its
-#   neighbours, while orange and purple stay yellow and blue, the axis every viewer keeps.
+#   0: purple for negative, near-white at 0, orange for positive. PuOr rather than RdBu or
+#   coolwarm: it keeps the largest ΔE between the pairs a learner must tell apart (0.1 vs 0.5 on
+#   ±3, -0.5 vs +0.5), with normal vision and under a simulated deuteranopia, where orange and
+#   purple become yellow and blue, the axis that vision keeps (benchmarks/colour_check.py).
 SEQUENTIAL_CMAP = "cividis"
 DIVERGING_CMAP = "PuOr_r"
 VALUE_CMAP = SEQUENTIAL_CMAP  # the older name, kept for callers
