@@ -186,8 +186,9 @@ def contrast(a, b):
 
 def test_text_on_a_fill_contrasts_with_it():
     for v in np.linspace(0, 1, 41):
-        fill = diagram.CMAP(v)
-        assert contrast(text_color(fill), fill) >= 4.5, v
+        for cmap in (diagram.CMAP, diagram.DIVERGING):  # σ gates, and the signed values
+            fill = cmap(v)
+            assert contrast(text_color(fill), fill) >= 4.5, (cmap.name, v)
     params, trace = extreme_trace(T=3)
     blit, cell = make()
     cell.update(step_terms(params, trace, 2))

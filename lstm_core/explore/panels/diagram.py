@@ -3,8 +3,10 @@
 Left to right: the conveyor belt across the top (c_{t-1} -> × forget -> + write -> c_t), a
 branch from c_t through tanh down to the output ×, and along the bottom h_{t-1} and x_t
 feeding the four gate boxes, whose labels come from ``lstm_core.gates``. Every wire, node and
-gate box that carries a number is filled with its value's colour (cividis, fixed norms), and
-the number is printed beside it.
+gate box that carries a number is filled with its value's colour on a fixed range, and the
+number is printed beside it. Two palettes (render.py): σ gates, in (0, 1), on a sequential one
+(cividis, dark to light); signed values on a diverging one, white at 0, so the sign shows at a
+glance: g, tanh(c_t), h on -1..1, c and x on their own -3..3. The key shows one bar per palette.
 
 Built once, updated in place: ``update(terms)`` only sets colours, texts and line data of
 artists registered with ``BlitFigure.dynamic``; nothing is created or removed per update.
@@ -30,7 +32,7 @@ from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 from lstm_core.gates import GATE_NAMES, GATES, SIGMOID_GATES
 from lstm_core.lessons.l02_step import belt_terms
 from .format import MAX_SHOWN, cell_value as fmt, vector_text as fmt_vector  # noqa: F401 (MAX_SHOWN: for callers)
-from .render import VALUE_CMAP, text_color
+from .render import DIVERGING_CMAP, SEQUENTIAL_CMAP, text_color
 
 # ---------------------------------------------------------------- colour scales
 # Fixed norms: a colour means the same number at every step and every slider setting.
@@ -38,7 +40,8 @@ GATE_RANGE = (0.0, 1.0)  # σ gates
 TANH_RANGE = (-1.0, 1.0)  # g, tanh(c_t), h, i·g
 STATE_RANGE = (-3.0, 3.0)  # c (and x): clipped beyond ±3; the printed number stays true
 
-CMAP = colormaps[VALUE_CMAP].with_extremes(bad="#999999")  # nan shows grey
+CMAP = colormaps[SEQUENTIAL_CMAP].with_extremes(bad="#999999")  # the σ gates; nan shows grey
+DIVERGING = colormaps[DIVERGING_CMAP].with_extremes(bad="#999999")  # signed values, white at 0
 INK = "#222222"  # outlines, casings, static labels
 BUS_GREY = "#9a9a9a"  # the [h_{t-1}, x_t] bus into the gates: a vector, not one value
 MAX_STRANDS = 4  # a vector input is drawn as up to this many parallel coloured strands
@@ -85,13 +88,19 @@ def gate_norm(k):
     return NORMS["gate"] if k in SIGMOID_GATES else NORMS["tanh"]
 
 
+def norm_cmap(norm):
+    """The palette of a fixed range: diverging when it spans 0 (signed), sequential otherwise."""
+    return DIVERGING if norm.vmin < 0 < norm.vmax else CMAP
+
+
 def value_color(value, norm):
     """The RGBA colour of ``value`` under a fixed norm (clipped beyond it; nan -> grey)."""
     value = float(value)
+    cmap = norm_cmap(norm)
     if np.isnan(value):
-        return CMAP(np.nan)
+        return cmap(np.nan)
     lo, hi = norm.vmin, norm.vmax
-    return CMAP((min(max(value, lo), hi) - lo) / (hi - lo))
+    return cmap((min(max(value, lo), hi) - lo) / (hi - lo))
 
 
 def activation_symbol(k):
@@ -162,22 +171,27 @@ class CellDiagram:
         self._strands[key] = (np.array(xs, float), np.array(ys, float), vertical, lines)
 
     def _build_key(self):
-        """A static colour key in the free space left of the gates: one bar, three scales."""
-        x0, x1, y, h = 0.2, 2.55, 4.95, 0.36
-        n = 48  # slices of the bar
+        """A static colour key in the free space left of the gates: one bar per palette, one range per
+        line under it (σ gates 0..1 on the sequential bar; g, tanh, h -1..1 and c, x -3..3 on the
+        diverging one)."""
+        x0, x1, h = 0.2, 2.55, 0.3
+        n = 48  # slices of a bar
         step = (x1 - x0) / n
-        for j in range(n):
-            self.ax.add_patch(Rectangle((x0 + step * j, y), step * 1.02, h, facecolor=CMAP(j / (n - 1)),
-                                        edgecolor="none", zorder=1))
-        self.ax.add_patch(Rectangle((x0, y), x1 - x0, h, facecolor="none", edgecolor=INK, linewidth=0.8, zorder=1))
         kw = dict(fontsize=FS_KEY, color=INK, va="top")
-        self.ax.text((x0 + x1) / 2, y + h + 0.45, "colour = value", ha="center", **kw)
-        scales = [(GATE_RANGE, "σ gates"), (TANH_RANGE, "g, tanh, h"), (STATE_RANGE, "c, x")]
-        for row, ((lo, hi), what) in enumerate(scales):
-            yy = y - 0.1 - 0.4 * row
-            self.ax.text(x0, yy, f"{lo:g}".replace("-", "−"), ha="left", **kw)
-            self.ax.text(x1, yy, f"{hi:g}", ha="right", **kw)
-            self.ax.text((x0 + x1) / 2, yy, what, ha="center", **kw)
+        self.ax.text((x0 + x1) / 2, 6.2, "colour = value", ha="center", **kw)
+        bars = [(5.45, CMAP, [(GATE_RANGE, "σ gates")]),
+                (4.35, DIVERGING, [(TANH_RANGE, "g, tanh, h"), (STATE_RANGE, "c, x")])]
+        for y, cmap, scales in bars:
+            for j in range(n):
+                self.ax.add_patch(Rectangle((x0 + step * j, y), step * 1.02, h, facecolor=cmap(j / (n - 1)),
+                                            edgecolor="none", zorder=1))
+            self.ax.add_patch(Rectangle((x0, y), x1 - x0, h, facecolor="none", edgecolor=INK, linewidth=0.8,
+                                        zorder=1))
+            for row, ((lo, hi), what) in enumerate(scales):
+                yy = y - 0.08 - 0.38 * row
+                self.ax.text(x0, yy, f"{lo:g}".replace("-", "−"), ha="left", **kw)
+                self.ax.text(x1, yy, f"{hi:g}", ha="right", **kw)
+                self.ax.text((x0 + x1) / 2, yy, what, ha="center", **kw)
 
     def _build_wires(self):
         # the bus [h_{t-1}, x_t] and the legs up into the boxes: grey and static (a vector)

@@ -10,7 +10,7 @@ from matplotlib.colors import Normalize
 
 from lstm_core.gates import QUANTITY_NAMES
 from .format import compact
-from .render import QUANTITY_COLORS, VALUE_CMAP, text_color
+from .render import QUANTITY_COLORS, text_color, value_cmap
 
 
 def label(k):
@@ -52,16 +52,20 @@ class TimeLines:
 
 
 class Heatmap:
-    """An annotated heatmap with a fixed colour scale; values set with ``update``."""
+    """An annotated heatmap with a fixed colour scale; values set with ``update``.
+
+    The palette follows the range (render.value_cmap): diverging, white at 0, when it spans 0, so
+    the sign shows at a glance; sequential otherwise. ``cmap`` overrides it."""
 
     def __init__(self, bf, rect, shape, vmin, vmax, row_labels=(), col_labels=(), title=None, fmt="{:.2f}",
-                 fontsize=8):
+                 fontsize=8, cmap=None):
         self.ax = bf.fig.add_axes(rect)
         self.norm = Normalize(vmin, vmax)
         rows, cols = shape
         # a QuadMesh, not imshow: redrawing it needs no image resampling
         self.image = bf.dynamic(self.ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5,
-                                                   np.zeros(shape), cmap=VALUE_CMAP, norm=self.norm))
+                                                   np.zeros(shape), cmap=cmap or value_cmap(vmin, vmax),
+                                                   norm=self.norm))
         self.ax.set_xlim(-0.5, cols - 0.5)
         self.ax.set_ylim(rows - 0.5, -0.5)  # first row on top, as in a table
         self.cmap = self.image.get_cmap()

@@ -43,8 +43,23 @@ QUANTITY_COLORS = {
     "y": OKABE_ITO["sky"],
 }
 
-# Heatmaps and value colours: perceptually uniform and colour-blind safe.
-VALUE_CMAP = "cividis"
+# Value colours (heatmaps, the cell diagram): the sign at a glance, colour-blind safe.
+# - SEQUENTIAL_CMAP for quantities in (0, 1), the σ gates: dark blue (0) to yellow (1), lightness
+#   rising all the way, the same for every common colour-vision deficiency.
+# - DIVERGING_CMAP for signed quantities (g, tanh(c), h, c, x, weights) on a range symmetric about
+#   0: purple for negative, near-white at 0, orange for positive. PuOr rather than RdBu or
+#   coolwarm: it keeps the largest ΔE between the pairs a learner must tell apart (0.1 vs 0.5 on
+#   ±3, -0.5 vs +0.5), with normal vision and under a simulated deuteranopia, where orange and
+#   purple become yellow and blue, the axis that vision keeps (benchmarks/colour_check.py).
+SEQUENTIAL_CMAP = "cividis"
+DIVERGING_CMAP = "PuOr_r"
+VALUE_CMAP = SEQUENTIAL_CMAP  # the older name, kept for callers
+
+
+def value_cmap(vmin, vmax):
+    """The colormap name for a fixed range: diverging when it spans 0, sequential otherwise."""
+    return DIVERGING_CMAP if vmin < 0 < vmax else SEQUENTIAL_CMAP
+
 
 def text_color(fill):
     """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance)."""
