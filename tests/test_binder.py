@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,8 +214,9 @@ def binder(tmp_path_factory, request) -> BinderEnv:
     python = venv / "bin" / "python"
     env = venv_env(venv)
     # repo2docker: pip install -r binder/requirements.txt, then binder/postBuild from the repository root
-    _run([str(python), "-m", "pip", "--disable-pip-version-check", "install", "-r", "binder/requirements.txt"],
-         cwd=checkout, env=env)
+    # --no-compile: no .pyc files written ahead (Python writes them on first import); only saves CPU here
+    _run([str(python), "-m", "pip", "--disable-pip-version-check", "install", "--no-compile",
+          "-r", "binder/requirements.txt"], cwd=checkout, env=env)
     _run(["bash", "binder/postBuild"], cwd=checkout, env=env)
     listed = json.loads(_run([str(python), "-m", "pip", "list", "--format=json"], env=env).stdout)
     installed = {normalise(p["name"]): p["version"] for p in listed}
@@ -290,7 +292,10 @@ def test_jupyterlab_from_the_binder_venv_runs_the_links_notebook(binder, tmp_pat
     calls = explorer_calls(notebook)
     assert calls, f"{notebook.name} shows no explorer: the check below would be empty"
     server = start_jupyterlab(tmp_path / "lab", python=str(binder.python), root=binder.checkout)
-    try:
+
+    def run_all_in_chromium() -> dict:
+        # In a thread of its own: the browser tests' session-wide Playwright may be running in this
+        # thread, and Playwright's sync API allows one instance per thread.
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
             try:
@@ -310,19 +315,30 @@ def test_jupyterlab_from_the_binder_venv_runs_the_links_notebook(binder, tmp_pat
                 page.wait_for_function("sel => document.querySelectorAll(sel).length > 0",
                                        arg=f"{PANEL} .jp-CodeCell .jp-InputPrompt")
                 wait_run_all_done(page, KERNEL_TIMEOUT_MS)
-                seconds = time.monotonic() - start
-                errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
-                widget_errors = [t for t in page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
-                                 if "Error displaying widget" in t or "Error rendering" in t]
                 count = page.evaluate("() => __lstm.explorers().length")
-                drawn = [page.evaluate("i => { const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; }",
-                                       i) for i in range(count)]
+                return {
+                    "seconds": time.monotonic() - start,
+                    "errors": page.locator(ERROR_OUTPUTS).all_inner_texts(),
+                    "widget_errors": [t for t in page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts()
+                                      if "Error displaying widget" in t or "Error rendering" in t],
+                    "count": count,
+                    "drawn": [page.evaluate(
+                        "i => { const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; }", i)
+                        for i in range(count)],
+                    "page_errors": page_errors,
+                }
             finally:
                 browser.close()
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            seen = pool.submit(run_all_in_chromium).result()
         kernels = [p for p in psutil.Process(server.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
         kernel_pythons = {p.cmdline()[0] for p in kernels}  # not resolved: a venv's python is a symlink
     finally:
         stop_jupyterlab(server)
+    errors, widget_errors, page_errors = seen["errors"], seen["widget_errors"], seen["page_errors"]
+    count, drawn, seconds = seen["count"], seen["drawn"], seen["seconds"]
 
     assert not errors, "error output on the page:\n" + "\n---\n".join(errors)
     assert not widget_errors, "a widget did not render (the server's jupyterlab_widgets?):\n" + "\n".join(widget_errors)
