@@ -57,6 +57,13 @@ def test_without_a_forget_gate_c_grows_by_i_g_every_step_under_steady_input():
     np.testing.assert_allclose(run.trace.c[:, 0], per_step * np.arange(1, T + 1), rtol=1e-12)
     assert run.trace.c[-1, 0] > 30  # far beyond the ±1 of tanh(c): off any fixed ±1 chart
     assert "without bound" in V.growth_note(run) and f"{run.trace.c[-1, 0]:.4f}" in V.growth_note(run)
+    assert "c grows by" in V.growth_note(run)
+    down = V.variant_run("no_forget_gate", "steady", x=-1.0, forget_bias=0.0, T=10)
+    assert down.trace.c[-1, 0] == pytest.approx(-10 * sig(-1.0) * math.tanh(1.0), rel=1e-12)
+    assert "c falls by" in V.growth_note(down) and "(-0.7616)" in V.growth_note(down)
+    still = V.variant_run("no_forget_gate", "steady", x=0.0, forget_bias=0.0, T=10)
+    assert still.trace.c[-1, 0] == 0.0 and "nothing is written" in V.growth_note(still)
+    assert V.growth_note(V.variant_run("no_forget_gate", "pulse", x=1.0, T=10)) is None
 
 
 def test_with_a_forget_gate_c_settles_at_the_fixed_point():

@@ -187,6 +187,11 @@ def fixed_point(x, forget_bias, variant="vanilla"):
     return i * g / (1.0 - f)
 
 
+def _num(v):
+    """4 decimals, a negative number in parentheses (it is multiplied or divided in the sentence)."""
+    return f"({v:.4f})" if v < 0 else f"{v:.4f}"
+
+
 def growth_note(run):
     """One sentence on what c does in ``run`` under a steady input, with the numbers (else None)."""
     if run.pattern != "steady":
@@ -194,10 +199,15 @@ def growth_note(run):
     i, f, g, _ = steady_gates(run.x, run.forget_bias, run.variant)
     c_T = float(run.trace.c[-1, 0])
     if f == 1.0:
-        return (f"f = 1: c grows by i·g = {i:.4f} · {g:.4f} = {i * g:.4f} every step, without bound: "
-                f"c_{run.T} = {c_T:.4f}.")
+        if i * g == 0.0:
+            return f"f = 1 and i·g = {_num(i)} · {_num(g)} = 0: nothing is written, and c stays: c_{run.T} = {c_T:.4f}."
+        if i * g > 0:
+            step = f"grows by i·g = {_num(i)} · {_num(g)} = {i * g:.4f}"
+        else:
+            step = f"falls by |i·g| = |{_num(i)} · {_num(g)}| = {-i * g:.4f}"
+        return f"f = 1: c {step} every step, without bound: c_{run.T} = {c_T:.4f}."
     star = i * g / (1.0 - f)
-    return (f"c settles at i·g / (1 − f) = {i:.4f} · {g:.4f} / (1 − {f:.4f}) = {star:.4f}; "
+    return (f"c settles at i·g / (1 − f) = {_num(i)} · {_num(g)} / (1 − {_num(f)}) = {star:.4f}; "
             f"c_{run.T} = {c_T:.4f}.")
 
 
