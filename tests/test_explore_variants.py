@@ -18,23 +18,10 @@ from lstm_core import VARIANTS  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.lessons.l08_variants import DEFAULTS, PATTERNS  # noqa: E402
 
-from helpers.explorers import cells, headers, move as move_slider, warnings_recorded  # noqa: E402
+from helpers.explorers import cells, headers, move  # noqa: E402
 from helpers.reference import sig
 
 KEYS = ("i", "f", "g", "o", "c", "h")
-
-
-def move(e, name, value):
-    """A slider (``controls``) or a button choice (``choices``) set as the browser would; no warning, no message."""
-    if name in e.controls:
-        return move_slider(e, name, value)
-    widget = e.choices[name]
-    before = widget.value
-    with warnings_recorded() as caught:
-        widget.value = value
-    assert [str(w.message) for w in caught] == []
-    assert e.message.value == "", e.message.value
-    return widget.value != before
 
 
 def hand(values):

@@ -413,6 +413,7 @@ LESSONS = [
     "05_gradients_flow_back_through_time",
     "06_training_an_lstm_to_count",
     "07_from_here_to_pytorch_and_keras",
+    "08_taking_the_cell_apart",
 ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 MACHINE_PATH = re.compile(r"/(tmp|root|home|work|Users)/")

@@ -37,8 +37,9 @@ def set_value(explorer, name, value):
 
 
 def move(e, name, value):
-    """Set a slider as the browser would; return whether its value changed. No warning allowed."""
-    widget = e.controls[name]
+    """Set a slider (``controls``) or a button choice (``choices``, lesson 08) as the browser would; return whether
+    its value changed. No warning allowed."""
+    widget = e.controls[name] if name in e.controls else e.choices[name]
     before = widget.value
     with warnings_recorded() as caught:
         widget.value = value
