@@ -87,7 +87,7 @@ class VariantExplorer(Explorer):
                                                continuous_update=True, layout=widgets.Layout(**SLIDER_LAYOUT),
                                                style=SLIDER_STYLE)
 
-        bf = self.figure = BlitFigure(figsize=(10, 5.6))
+        bf = self.figure = BlitFigure(figsize=(10, 4.3))  # low enough that sliders and picture fit 1280x720
         left, width = 0.08, 0.66
         self.ax_gates = self._axes(bf, (left, 0.60, width, 0.30), (-1.1, 1.1), xlabel=False)
         self.ax_gates.set_title("gates i, f, o and candidate g", fontsize=10,
