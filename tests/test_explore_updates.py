@@ -3,6 +3,7 @@ stale ones dropped (issue 13, section 3); the pending settings of lesson 06 echo
 (section 4); the stored output's picture and text for readers without a kernel (section 5)."""
 
 import asyncio
+import threading
 import base64
 import re
 import time
@@ -26,6 +27,28 @@ def slowed(e):
     return e
 
 
+def run_in_a_loop_of_its_own(make_coroutine):
+    """``asyncio.run(make_coroutine())`` in a thread of its own, as the kernel runs its loop, and its result.
+
+    Not in this thread: when ``make test`` runs the browser tests first, Playwright's sync API keeps an event
+    loop running here, and ``asyncio.run`` refuses to start inside a running loop.
+    """
+    out = {}
+
+    def target():
+        try:
+            out["result"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # noqa: BLE001 (raised again in the caller's thread)
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, name="test event loop")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["result"]
+
+
 def browser_drag(widget, values, every_s):
     """What ipywidgets does with the browser's comm messages: ``set_state`` (which locks the
     property, as a message from the frontend does) inside the kernel's running event loop."""
@@ -35,7 +58,7 @@ def browser_drag(widget, values, every_s):
             widget.set_state({"value": v})
             await asyncio.sleep(every_s)
 
-    asyncio.run(drag())
+    run_in_a_loop_of_its_own(drag)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -92,7 +115,7 @@ def test_a_value_set_by_code_inside_the_event_loop_is_drawn_at_once_too():
         e.controls["b_f"].value = 2.0  # a notebook cell runs inside the kernel's loop, without the lock
         return e.frames - frames
 
-    assert asyncio.run(cell()) == 1
+    assert run_in_a_loop_of_its_own(cell) == 1
 
 
 # ------------------------------------------------------------------ lesson 06: every move shows something
