@@ -18,31 +18,16 @@ from lstm_core.gru import GRU_GATES
 
 from helpers.fd import assert_gradient_close, central_difference
 from helpers.reference import sig_array
+from helpers.torch_reference import StoredReference, sizes
 
 NPZ = Path(__file__).resolve().parent / "reference" / "torch_gru.npz"
 TOL = dict(rtol=0, atol=1e-10)
 
 
-def _load():
-    with np.load(NPZ, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
-
-
-DATA = _load()
-CASES = [str(c) for c in DATA["cases"]]
-
-
-def case(name):
-    return {key.split("/", 1)[1]: arr for key, arr in DATA.items() if key.startswith(name + "/")}
-
-
-def sizes(ref):
-    """(D, H, T, B) of a case, B None when unbatched."""
-    H = ref["weight_hh"].shape[1]
-    D = ref["weight_ih"].shape[1]
-    T = ref["xs"].shape[0]
-    B = ref["xs"].shape[1] if ref["xs"].ndim == 3 else None
-    return D, H, T, B
+STORED = StoredReference(NPZ)
+DATA = STORED.data
+CASES = STORED.cases
+case = STORED.case
 
 
 def run(ref):
