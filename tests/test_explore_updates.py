@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from lstm_core import explore
+from lstm_core.explore.explorers.base import TEXT_AFTER_PICTURE_S
 
 SLOW_S = 0.04  # each redraw made this much slower, so that a drag outruns it
 
@@ -118,6 +119,58 @@ def test_a_value_set_by_code_inside_the_event_loop_is_drawn_at_once_too():
     assert run_in_a_loop_of_its_own(cell) == 1
 
 
+#: (factory, the slider a learner moves): every explorer whose picture follows its sliders
+MOVED = [("soft_switch", "w"), ("gated_signal", "z_i"), ("scalar_walkthrough", "W_xf"),
+         ("vector_walkthrough", "W_xi[1,1]"), ("conveyor_belt", "b_f"), ("gradient_flow", "b_f"),
+         ("cell_carry", "b_f"), ("variants", "b_f")]
+
+
+def text_panels(widget, skip):
+    """Every HTML panel in the widget tree (HTMLMath too), leaving out ``skip``."""
+    import ipywidgets as widgets
+
+    found = [widget] if isinstance(widget, widgets.HTML) and widget not in skip else []
+    for child in getattr(widget, "children", ()):
+        found += text_panels(child, skip)
+    return found
+
+
+@pytest.mark.parametrize("factory, name", MOVED)
+def test_a_browser_value_sends_the_picture_before_any_text(factory, name):
+    """Section 2: the text panels (tables, notes, equations) go out after the picture, so the browser
+    shows the picture without laying out or typesetting text first; once drawn, they are up to date."""
+    e = getattr(explore, factory)()
+    s = e.controls[name]
+    value = round((s.value + s.max) / 2, 1)  # far enough to change every table
+    assert value != s.value
+    panels = text_panels(e.widget, skip={e.message})
+    sent = []  # (what, when)
+    e.image.observe(lambda change: sent.append(("picture", time.monotonic())), names="value")
+    for panel in panels:
+        panel.observe(lambda change: sent.append(("text", time.monotonic())), names="value")
+    browser_drag(s, [value], every_s=0.0)
+    assert e.wait(timeout=10)
+    kinds = [what for what, _ in sent]
+    assert kinds[0] == "picture" and kinds.count("picture") == 1, kinds
+    assert "text" in kinds, "no text panel followed the move"
+    # not in the same burst as the picture (the browser would lay it out before showing the picture),
+    # but after the pause that tells a drag from a release: a lower bound, set by a wait, not a speed target
+    pause = min(when for what, when in sent if what == "text") - sent[0][1]
+    assert pause >= 0.9 * TEXT_AFTER_PICTURE_S, f"text {1000 * pause:.1f} ms after the picture"
+    fresh = getattr(explore, factory)()
+    fresh.controls[name].value = value
+    assert e.image.value == fresh.image.value
+    assert [p.value for p in panels] == [p.value for p in text_panels(fresh.widget, skip={fresh.message})]
+
+
+def test_without_the_render_thread_the_text_goes_out_at_once():
+    """The contrast, and what a notebook cell gets: a value set by code has its text when the assignment returns."""
+    e = explore.scalar_walkthrough()
+    before = e.table.value
+    e.controls["W_xf"].value = 2.0
+    assert e.table.value != before
+
+
 # ------------------------------------------------------------------ lesson 06: every move shows something
 def plain(html):
     return re.sub(r"<[^>]+>", "", html)
@@ -137,7 +190,7 @@ def test_training_echoes_the_next_run_on_every_slider_move():
 
 # ------------------------------------------------------------------ the stored output: a picture without a kernel
 FACTORIES = ["soft_switch", "gated_signal", "scalar_walkthrough", "vector_walkthrough", "conveyor_belt",
-             "gradient_flow", "cell_carry", "train_to_count"]
+             "gradient_flow", "cell_carry", "train_to_count", "variants"]
 
 
 def png_size(data):

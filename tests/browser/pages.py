@@ -150,6 +150,24 @@ window.__lstm = {
     return {span: Math.round(bottom - top), visible: Math.round(visible), sliders: boxes.length,
             picture: [Math.round(pic.width), Math.round(pic.height)]};
   },
+  // records what changes in explorer i, in order: 'picture' (the plot's src) or 'text' (the content of
+  // a text panel: tables, notes, equations; the controls' own readouts and labels left out)
+  record(i) {
+    const root = this.root(i), img = this.plot(i);
+    if (this._recorder) this._recorder.disconnect();
+    const log = this._recorded = [];
+    this._recorder = new MutationObserver(muts => {
+      for (const m of muts) {
+        const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+        if (m.type === 'attributes') { if (el === img) log.push('picture'); continue; }
+        if (!el || el.closest('.widget-slider, .widget-play, .widget-button, .widget-toggle-buttons')) continue;
+        if (el.closest('.widget-html, .widget-htmlmath')) log.push('text');
+      }
+    });
+    this._recorder.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
+                                  attributeFilter: ['src']});
+  },
+  recorded() { this._recorder.disconnect(); this._recorder = null; return this._recorded; },
   // watches the plot of explorer i: time of the last keydown and of every loaded new image
   watch(i) {
     const img = this.plot(i);

@@ -185,6 +185,40 @@ def test_every_explorer_fits_sliders_and_picture_in_one_screen(notebook, screens
         page.set_viewport_size(size)
 
 
+def test_a_key_press_shows_the_picture_before_any_text(notebook):
+    """Issue 13, section 2: one key press sends one new picture, and the text panels (tables, notes,
+    typeset equations) change only after it, so the browser shows the picture without laying out or
+    typesetting text first. Lesson 06's sliders draw nothing until Train: their move is echoed in text."""
+    page = notebook.page
+    count = page.evaluate("() => __lstm.explorers().length")
+    if count == 0:
+        pytest.skip(f"{notebook.path.name} shows no explorer")
+    calls = explorer_calls(notebook.path)
+    assert len(calls) == count, f"{len(calls)} explore.<factory>() calls for {count} explorers on the page"
+    failures = []
+    for i, (factory, _) in enumerate(calls):
+        ex = ExplorerOnPage(page, i)
+        ex.root.scroll_into_view_if_needed()
+        ex.settle()
+        shown = [s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout]
+        s = shown[0]
+        before = ex.plot_src()
+        page.evaluate("i => __lstm.record(i)", i)
+        ex.press(s, nudge_key(s))
+        if factory == "train_to_count":
+            page.wait_for_function("i => __lstm._recorded.includes('text')", arg=i, timeout=30_000)
+        else:
+            ex.wait_new_plot(before)
+        ex.settle()
+        seen = page.evaluate("() => __lstm.recorded()")
+        if factory == "train_to_count":
+            if seen.count("picture") or "text" not in seen:
+                failures.append(f"#{i + 1} {factory}, {s.label}: expected the echo and no picture, saw {seen}")
+        elif seen.count("picture") != 1 or seen[0] != "picture" or "text" not in seen:
+            failures.append(f"#{i + 1} {factory}, {s.label}: expected one picture, then text, saw {seen}")
+    assert not failures, f"{notebook.path.name}:\n" + "\n".join(failures)
+
+
 # --- sliders -----------------------------------------------------------------------------------
 
 

@@ -14,10 +14,13 @@ When the update runs:
   so stale values are dropped, never queued, and the last value is always drawn last.
   ``wait()`` blocks until every value received so far is drawn.
 
-Typeset equations (``HTMLMath``: MathJax blocks the browser's main thread for 100 ms and more) go
-out after the picture: ``show_after_picture`` sets them at once for a value set by code, and for a
-browser value a moment after the picture, only once no newer value waits (while dragging, the
-equations follow when the hand pauses, and the pictures are not held up by typesetting).
+The picture goes first; the text panels under or beside it (tables, notes, the prediction line,
+typeset equations) follow. ``show_after_picture`` sets them at once for a value set by code, and for
+a browser value a moment after the picture, only once no newer value waits: while dragging, the text
+follows when the hand pauses. Measured in a browser (``benchmarks/browser_latency.py``): MathJax
+typesetting blocked the page's main thread for 130-170 ms per move, and a note above the picture
+that changed with the picture made the page lay itself out again before the new picture showed
+(lesson 08: 1.53-1.64x the floor with the text sent beside the picture, 1.29-1.30x after it).
 
 Every update of every explorer holds one lock (``RENDER_LOCK``): matplotlib's text and font caches
 are shared between figures, and a notebook cell setting a value meanwhile waits for the drawing
@@ -195,7 +198,7 @@ class Explorer:
 
     def show_after_picture(self, widget, value):
         """``widget.value = value``, at once for a value set by code; for a browser value once the
-        picture is out and no newer value waits (text the browser typesets slowly: equations)."""
+        picture is out and no newer value waits (every text panel of ``draw``: see the module docstring)."""
         if threading.current_thread() is self._thread:
             self._after_picture[widget] = value
         else:
@@ -211,7 +214,7 @@ class Explorer:
                 with RENDER_LOCK:
                     self._after_picture = {}  # (a setting the math rejects draws nothing: no old text either)
                     self._apply(kind)
-                with self._changed:  # the typeset text only when the hand pauses
+                with self._changed:  # the text panels only when the hand pauses
                     newer = self._changed.wait_for(lambda: self._pending is not None, TEXT_AFTER_PICTURE_S)
                 if not newer:
                     with RENDER_LOCK:

@@ -118,7 +118,7 @@ class GradientFlow(Explorer):
         self.figure_notes["clip"].set_text(f"{clipped} points beyond the axis" if clipped else "")
         self.figure_notes["clip2"].set_text("are drawn on its edge" if clipped else "")
         self.image.value = self.figure.png()
-        self.table.value = self.table_html()
+        self.show_after_picture(self.table, self.table_html())
 
     def table_html(self):
         header = [""] + [f"lag {k}<br><span style='font-weight:normal'>(x<sub>{self.T - k}</sub>)</span>"
@@ -224,7 +224,7 @@ class CellCarry(Explorer):
         below = int(np.sum(run.carry < lo) + np.sum(run.constant < lo))
         self.figure_notes["clip"].set_text(f"{below} points below 1e-12 (on the edge)" if below else "")
         self.image.value = self.figure.png()
-        self.table.value = self.table_html()
+        self.show_after_picture(self.table, self.table_html())
 
     def table_html(self):
         run, t = self.run, self.t

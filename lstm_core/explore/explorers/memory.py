@@ -198,7 +198,7 @@ class ConveyorBelt(Explorer):
         for panel in self.panels:
             panel.update_frame(T, tp, t)
         self.image.value = self.figure.png()
-        self.table.value = self.survival_html(t)
+        self.show_after_picture(self.table, self.survival_html(t))
         self.show_after_picture(self.equations, self.equations_html(t))
 
     def survival_html(self, t):

@@ -92,11 +92,11 @@ class ScalarWalkthrough(Explorer):
             [f"<b>{s + 1}</b>" if s == t else s + 1, f"{trace.x[s, 0]:.2f}"] + [f"{series[k][s]:.4f}" for k in QUANTITIES]
             for s in range(trace.T)
         ]
-        self.table.value = html_table(["t", "x_t"] + [label(k) for k in QUANTITIES], rows)
-        self.prediction.value = (
+        self.show_after_picture(self.table, html_table(["t", "x_t"] + [label(k) for k in QUANTITIES], rows))
+        self.show_after_picture(self.prediction, (
             f"<b>Predicted Next Value: {trace.prediction[0]:.4f}</b> &nbsp; (y = W_y · h_{trace.T}"
             f" = {self.params.W_y[0, 0]:.2f} · {series['h'][-1]:.4f})"
-        )
+        ))
 
     def layout(self):
         rows = []

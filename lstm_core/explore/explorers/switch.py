@@ -101,11 +101,11 @@ class SoftSwitch(Explorer):
             self.value_labels[key].set_text(f"x = {x:.2f},  z = {p['z']:.2f},  {symbol}(z) = {p[key]:.4f}")
         self.image.value = self.figure.png()
         x_star = "none (w = 0)" if self.x_star is None else f"{self.x_star:.4f}"
-        self.table.value = html_table(
+        self.show_after_picture(self.table, html_table(
             ["w", "b", "x", "z = w·x + b", "σ(z) gate", "tanh(z) candidate", "x* = −b/w", "gate is"],
             [[f"{self.w:.2f}", f"{self.b:.2f}", f"{x:.2f}", f4(p["z"]), f4(p["sigmoid"]), f4(p["tanh"]), x_star,
               gate_state(p["sigmoid"])]],
-        )
+        ))
 
     def layout(self):
         sliders = widgets.VBox([self.controls[k] for k in ("w", "b", "x")])
@@ -192,13 +192,13 @@ class GatedSignal(Explorer):
         self.lines["ig"].set_ydata(self.product)
         self.samples.set_ydata(self.sample_product)
         self.image.value = self.figure.png()
-        self.summary.value = (
+        self.show_after_picture(self.summary, (
             f"<b>i = σ({self.z:.2f}) = {i:.4f}</b>: the gate is {gate_state(i)}, "
             f"{100 * i:.2f}% of g passes."
-        )
+        ))
         rows = [[f"{t:.2f}", f4(g), f4(i), f4(ig)]
                 for t, g, ig in zip(SAMPLE_TS, self.sample_signal, self.sample_product)]
-        self.table.value = html_table(["time", "g (signal)", "i (gate)", "i·g (passes)"], rows)
+        self.show_after_picture(self.table, html_table(["time", "g (signal)", "i (gate)", "i·g (passes)"], rows))
 
     def layout(self):
         sliders = widgets.VBox([self.controls["z_i"], self.controls["A"]])

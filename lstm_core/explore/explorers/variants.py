@@ -191,10 +191,11 @@ class VariantExplorer(Explorer):
             span.set_x(T + 0.5)
             span.set_width(max(MAX_T + 1.0 - (T + 0.5), 0.0))
         self.image.value = self.figure.png()
-        self.table.value = self.table_html(series, vanilla_c)
-        self.equations.value = self.equations_html()
+        self.show_after_picture(self.table, self.table_html(series, vanilla_c))
+        self.show_after_picture(self.equations, self.equations_html())
         note = growth_note(run)
-        self.note.value = "" if note is None else f"<b>{VARIANT_NAMES[run.variant]}</b>, steady x = {run.x:g}: {note}"
+        self.show_after_picture(self.note, "" if note is None else
+                                f"<b>{VARIANT_NAMES[run.variant]}</b>, steady x = {run.x:g}: {note}")
 
     def table_html(self, series, vanilla_c):
         run = self.run

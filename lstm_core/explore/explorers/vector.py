@@ -117,8 +117,8 @@ class VectorWalkthrough(Explorer):
         self.diagram.update(terms)
         self.image.value = self.figure.png()
         self.show_after_picture(self.equations, equations_html(terms, unit=unit, hidden_size=self.H))
-        self.details.value = f"<pre style='font-size:90%'>{html.escape(vector_details(trace))}</pre>"
-        self.prediction.value = f"<b>{html.escape(prediction_line(trace.prediction[0]))}</b>"
+        self.show_after_picture(self.details, f"<pre style='font-size:90%'>{html.escape(vector_details(trace))}</pre>")
+        self.show_after_picture(self.prediction, f"<b>{html.escape(prediction_line(trace.prediction[0]))}</b>")
 
     def layout(self):
         H, D = self.H, self.D

@@ -145,6 +145,6 @@ def encode_png(rgba):
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw.tobytes(), PNG_COMPRESS_LEVEL))
+        + _chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESS_LEVEL))
         + _chunk(b"IEND", b"")
     )
