@@ -208,9 +208,12 @@ def test_carry_slider():
 
     def check_carry_and_its_lines(e):
         check_carry(e)
-        for line in e.carry_lines:
-            y = np.asarray(line.get_ydata())
+        segments = e.carry_lines.get_segments()  # one line per unit
+        assert len(segments) == e.H
+        for u, line in enumerate(segments):
+            y = line[:, 1]
             assert np.all((y >= 1e-12) & (y <= 3.0))
+            np.testing.assert_array_equal(y, np.clip(np.cumprod(e.run.f[:, u]), 1e-12, 3.0))
 
     sweep_slider(e, "b_f", slider_settings(e.controls["b_f"], rng), check_carry_and_its_lines, value_lands=False)
 

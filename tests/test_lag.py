@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_core import forward
+from lstm_core.lessons.l04_memory import cell_carry
 from lstm_core.lessons.l05_gradients import flow_inputs, lstm_for_flow, lstm_gradient_by_lag, rnn_for_flow, rnn_gradient_by_lag
 from lstm_core.lessons.l05_gradients import (
     DEFAULTS,
@@ -25,6 +26,13 @@ def test_constant_carry_is_sigma_b_f_to_the_t(b_f, steps):
     assert got.shape == (steps,)
     want = [sig(b_f) ** t for t in range(1, steps + 1)]
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("b_f", [-800.0, -3.0, 0.0, 0.7, 2.5, 8.0, 40.0])
+def test_constant_carry_is_the_constant_forget_lstm_run_digit_for_digit(b_f):
+    """The lesson's way, running the cell: every entry the same float, not only close."""
+    trace = forward(constant_forget_lstm(b_f), np.zeros(60))
+    np.testing.assert_array_equal(constant_carry(b_f, 60), cell_carry(trace)[:, 0])
 
 
 def test_constant_carry_of_sigma_3_over_30_steps():

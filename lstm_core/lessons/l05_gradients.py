@@ -45,6 +45,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..bptt import backward
+from ..cell import sigmoid
 from ..checks import as_float_array, as_scalar, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_backward, rnn_forward, RNNParams
@@ -222,6 +223,19 @@ def _stacked_draws(scale, T, H, seed, n):
     return xs, lstm, rnn
 
 
+@lru_cache(maxsize=8)
+def _rnn_norms(scale, T, H, seed, n):
+    """The RNN draws' gradient norms by lag, ``(dx, dh)``, n arrays (T,) each. Cached: the RNN has no forget
+    gate, so a slider on b_f does not change it."""
+    xs, _, big_rnn = _stacked_draws(scale, T, H, seed, n)
+    rtrace = rnn_forward(big_rnn, xs)
+    _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
+    dx_norms, dh_norms = _norms_by_draw(rdxs, n, 1), _norms_by_draw(dh, n, H)
+    for a in dx_norms + dh_norms:
+        a.flags.writeable = False  # shared by every call: nobody may change them
+    return dx_norms, dh_norms
+
+
 def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
              seed=DEFAULTS["seed"], draws=DEFAULTS["draws"]):
     """For each draw d = seed .. seed + draws - 1: ``lstm_for_flow(H, b_f, scale, d)`` and
@@ -246,11 +260,9 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     # itself (the explorer redraws on every slider move); the lesson prints these norms to 3 digits
     trace = forward(big, xs, fast=True)
     _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True, fast=True)
-    rtrace = rnn_forward(big_rnn, xs)
-    _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
+    rnn_dx, rnn_dh = _rnn_norms(scale, T, H, seed, n)
     lag = np.arange(trace.T)
     lstm_dx, lstm_dc = _norms_by_draw(dxs, n, 1), _norms_by_draw(dc, n, H)
-    rnn_dx, rnn_dh = _norms_by_draw(rdxs, n, 1), _norms_by_draw(dh, n, H)
     runs = [({"lag": lag, "dx": lstm_dx[d], "dc": lstm_dc[d]}, {"lag": lag, "dx": rnn_dx[d], "dh": rnn_dh[d]})
             for d in range(n)]
     lstm = {"lag": lag, **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
@@ -321,12 +333,15 @@ def constant_forget_lstm(forget_bias):
 def constant_carry(forget_bias, steps):
     """Π_{s=1..t} f_s for t = 1..``steps`` when f_t = σ(b_f) at every step, shape (steps,).
 
-    Computed the lesson's way: run ``constant_forget_lstm(b_f)`` for ``steps`` steps and take
-    ``cell_carry`` of its trace, so the last entry is σ(b_f)^steps.
+    What ``cell_carry`` gives for ``constant_forget_lstm(b_f)`` run ``steps`` steps (the lesson's way,
+    and tests/test_lag.py checks it digit for digit): there z_f = 0·x + 0·h + b_f = b_f exactly, so
+    each f_t is σ(b_f), and the running product is taken here without running the cell (the lesson 05
+    explorer redraws this on every move of b_f).
     """
     steps = expect_int("steps", steps)
-    trace = forward(constant_forget_lstm(forget_bias), np.zeros(steps))
-    return cell_carry(trace)[:, 0]  # (steps,)
+    b_f = as_scalar("forget_bias", forget_bias)
+    f = sigmoid(np.full((steps, 1), b_f))  # (steps, 1): f_t, shaped like a trace's f
+    return np.cumprod(f, axis=0)[:, 0]  # (steps,)
 
 
 def carry_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
