@@ -48,6 +48,7 @@ EXPLORERS = [
     ("conveyor_belt", "b_f"),
     ("gradient_flow", "b_f"),
     ("cell_carry", "b_f"),
+    ("variants", "b_f"),  # lesson 08
 ]
 QUICK = ("scalar_walkthrough", "vector_walkthrough")
 
