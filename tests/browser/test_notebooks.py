@@ -205,13 +205,21 @@ def test_a_key_press_shows_the_picture_before_any_text(notebook):
         s = shown[0]
         before = ex.plot_src()
         page.evaluate("i => __lstm.record(i)", i)
-        ex.press(s, nudge_key(s))
+        key = nudge_key(s)
+        ex.press(s, key)
         if factory == "train_to_count":
             page.wait_for_function("i => __lstm._recorded.includes('text')", arg=i, timeout=30_000)
         else:
             ex.wait_new_plot(before)
         ex.settle()
         seen = page.evaluate("() => __lstm.recorded()")
+        # back to where it was: the next test takes these values as the explorer's start (its Reset check)
+        ex.press(s, "ArrowLeft" if key == "ArrowRight" else "ArrowRight")
+        deadline = time.monotonic() + 30
+        while next(x.readout for x in ex.sliders() if x.index == s.index) != s.readout:
+            assert time.monotonic() < deadline, f"#{i + 1} {factory}: {s.label} did not return to {s.readout}"
+            time.sleep(0.05)
+        ex.settle()
         if factory == "train_to_count":
             if seen.count("picture") > 1 or "text" not in seen:
                 failures.append(f"#{i + 1} {factory}, {s.label}: expected the echo, at most one picture, saw {seen}")
