@@ -110,7 +110,7 @@ def main(argv=None):
     import nbformat
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.pages import PAGE_HELPERS, ExplorerOnPage
+    from tests.browser.pages import PAGE_HELPERS, ExplorerOnPage, wait_explorers_drawn, wait_kernel_idle
     from tests.browser.servers import CHROMIUM_ARGS, find_chromium
     from tests.browser import servers
 
@@ -135,15 +135,9 @@ def main(argv=None):
             ctx.add_init_script(PAGE_HELPERS)
             page = ctx.new_page()
             page.goto(lab.url("lab/workspaces/bench/tree/bench.ipynb"))
-            page.wait_for_function("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                                   " const k = w && w.sessionContext && w.sessionContext.session && "
-                                   "w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }",
-                                   polling=100, timeout=120_000)
+            wait_kernel_idle(page, 120_000)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(f"() => __lstm.explorers().length === {2 * len(chosen)} && "
-                                   "__lstm.explorers().every((e, i) => { const p = __lstm.plot(i);"
-                                   " return !!p && p.complete && p.naturalWidth > 0; })",
-                                   polling=200, timeout=300_000)
+            wait_explorers_drawn(page, 300_000, count=2 * len(chosen))
             time.sleep(2)
             for k, (factory, name) in enumerate(chosen):
                 fl, ex = ExplorerOnPage(page, 2 * k), ExplorerOnPage(page, 2 * k + 1)

@@ -277,7 +277,8 @@ def test_jupyterlab_from_the_binder_venv_runs_the_links_notebook(binder, tmp_pat
     from browser.checks import explorer_calls
     from browser.pages import PAGE_HELPERS
     from browser.servers import CHROMIUM_ARGS, find_chromium, start_jupyterlab, stop_jupyterlab
-    from browser.test_notebooks import ERROR_OUTPUTS, PANEL, menu, wait_kernel_idle, wait_run_all_done
+    from browser.pages import wait_kernel_idle
+    from browser.test_notebooks import ERROR_OUTPUTS, PANEL, menu, wait_run_all_done
 
     chromium, how = find_chromium()
     if chromium is None:

@@ -1,5 +1,5 @@
 """Screenshots of lessons as a learner sees them: 1280x720, in JupyterLab (file browser closed) and in
-present mode (Voilà, ``make present``), each explorer after a slider moved to one end and then back a step.
+present mode (Voilà, ``make present``), each explorer with its first slider at one end, then at the other.
 
     .venv/bin/python tools/screenshots.py                      # lessons 02, 03 and 04
     .venv/bin/python tools/screenshots.py 05 08 --out /tmp/shots
@@ -33,18 +33,15 @@ def shots(page, where, stem, out, ends):
         ex.settle()
         s = next(s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout)
         for end in ends:
-            old = ex.plot_src()
+            old, before = ex.plot_src(), ex.readout(s)
             ex.press(s, end)
-            if ex.plot_src() == old:  # the end key sends one value; wait for its picture
+            value = ex.readout(s)
+            if value != before:  # (a slider already at that end sends nothing)
                 ex.wait_new_plot(old)
             ex.settle()
-            page.evaluate("""i => { const r = __lstm.root(i);
-                const s = Array.from(r.querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
-                  || __lstm.plot(i);
-                s.scrollIntoView({block: 'start'}); }""", i)
+            page.evaluate("i => __lstm.scrollToControls(i)", i)
             time.sleep(0.3)
             m = page.evaluate("i => __lstm.span(i)", i)
-            value = next(x.readout for x in ex.sliders() if x.index == s.index)
             path = out / f"{where}_{stem}__{i + 1}_{s.label}_{end.lower()}.png"
             page.screenshot(path=str(path))
             lines.append(f"{path.name}: {s.label} = {value}; span {m['span']} px of {m['visible']} px")
@@ -61,7 +58,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     from tests.browser import servers
-    from tests.browser.pages import PAGE_HELPERS
+    from tests.browser.pages import PAGE_HELPERS, wait_explorers_drawn, wait_kernel_idle
     from tests.browser.servers import CHROMIUM_ARGS, find_chromium
 
     chromium, how = find_chromium()
@@ -80,15 +77,10 @@ def main(argv=None):
             for path in paths:
                 page = ctx.new_page()
                 page.goto(lab.url(f"lab/workspaces/{path.stem}/tree/{path.name}"))
-                page.wait_for_function("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                                       " const k = w && w.sessionContext && w.sessionContext.session && "
-                                       "w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }",
-                                       polling=100, timeout=RUN_ALL_MS)
+                wait_kernel_idle(page, RUN_ALL_MS)
                 page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
                 page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-                page.wait_for_function("() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
-                                       " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
-                                       polling=200, timeout=RUN_ALL_MS)
+                wait_explorers_drawn(page, RUN_ALL_MS)
                 print("\n".join(shots(page, "lab", path.stem[:2], args.out, ends)), flush=True)
                 page.close()
                 for kernel in lab.api("GET", "api/kernels") or []:
@@ -96,9 +88,7 @@ def main(argv=None):
 
                 page = ctx.new_page()
                 page.goto(voila.url(f"voila/render/{path.name}"), timeout=RUN_ALL_MS)
-                page.wait_for_function("() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
-                                       " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
-                                       polling=200, timeout=RUN_ALL_MS)
+                wait_explorers_drawn(page, RUN_ALL_MS)
                 print("\n".join(shots(page, "present", path.stem[:2], args.out, ends)), flush=True)
                 page.close()
             browser.close()

@@ -168,6 +168,18 @@ window.__lstm = {
                                   attributeFilter: ['src']});
   },
   recorded() { this._recorder.disconnect(); this._recorder = null; return this._recorded; },
+  // true once the page shows explorers (``count`` of them, when given) and every one's picture is loaded
+  drawn(count) {
+    const shown = this.explorers();
+    return (count == null ? shown.length > 0 : shown.length === count) && shown.every((e, i) => {
+      const p = this.plot(i); return !!p && p.complete && p.naturalWidth > 0; });
+  },
+  // scrolls explorer i's highest shown slider (or its picture) to the top, as a learner would scroll it
+  scrollToControls(i) {
+    const s = Array.from(this.root(i).querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
+      || this.plot(i);
+    s.scrollIntoView({block: 'start'});
+  },
   // watches the plot of explorer i: time of the last keydown and of every loaded new image
   watch(i) {
     const img = this.plot(i);
@@ -180,6 +192,16 @@ window.__lstm = {
   },
 };
 """
+
+def wait_kernel_idle(page, timeout_ms: float) -> None:
+    """JupyterLab: the current notebook has a kernel, and it is idle."""
+    page.wait_for_function("() => __lstm.kernelBusy() === false", polling=100, timeout=timeout_ms)
+
+
+def wait_explorers_drawn(page, timeout_ms: float, count: int | None = None) -> None:
+    """The page shows explorers (``count`` of them, when given), every one with its picture loaded."""
+    page.wait_for_function("n => __lstm.drawn(n)", arg=count, polling=200, timeout=timeout_ms)
+
 
 # the explorers a learner has in front of them: not those on a hidden JupyterLab tab (Voilà: body)
 SHOWN = ":is(.jp-NotebookPanel:not(.lm-mod-hidden), body[data-voila])"
@@ -262,6 +284,10 @@ class ExplorerOnPage:
     # --- reading -----------------------------------------------------------------
     def sliders(self) -> list[Slider]:
         return [Slider(**s) for s in self.page.evaluate("i => __lstm.sliders(i)", self.i)]
+
+    def readout(self, s: Slider) -> str:
+        """What slider ``s`` shows now (the Slider itself is a snapshot)."""
+        return next(x.readout for x in self.sliders() if x.index == s.index)
 
     def values(self) -> dict[str, float]:
         """Every slider's label -> the value its readout shows (hidden tabs included)."""

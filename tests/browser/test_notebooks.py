@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .checks import CHECKERS, explorer_calls
-from .pages import ExplorerOnPage, close_to_shown, numbers, screenshot_element
+from .pages import ExplorerOnPage, close_to_shown, numbers, screenshot_element, wait_kernel_idle
 from .servers import NOTEBOOK_DIR, start_jupyterlab, stop_jupyterlab
 
 pytestmark = pytest.mark.browser
@@ -56,14 +56,6 @@ def lab(browser, tmp_path_factory):
         yield server
     finally:
         stop_jupyterlab(server)
-
-
-def wait_kernel_idle(page, timeout_ms=KERNEL_TIMEOUT_MS):
-    page.wait_for_function(
-        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        " const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
-        " return !!k && k.status === 'idle'; }",
-        polling=100, timeout=timeout_ms)
 
 
 def wait_run_all_done(page, timeout_ms=KERNEL_TIMEOUT_MS):
@@ -103,7 +95,7 @@ def notebook(request, lab, context, screenshot_dir) -> NotebookRun:
         "name => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " return !!w && !!w.context && w.context.path === name; }",
         arg=path.name, timeout=KERNEL_TIMEOUT_MS)
-    wait_kernel_idle(page)
+    wait_kernel_idle(page, KERNEL_TIMEOUT_MS)
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("sel => document.querySelectorAll(sel).length === 0", arg=f"{PANEL} .jp-OutputArea-output",
                            timeout=10_000)
@@ -165,11 +157,7 @@ def test_every_explorer_fits_sliders_and_picture_in_one_screen(notebook, screens
             ex = ExplorerOnPage(page, i)
             ex.root.scroll_into_view_if_needed()
             m = page.evaluate("i => __lstm.span(i)", i)
-            # the highest control at the top of the notebook's area, as a learner would scroll it
-            page.evaluate("""i => { const r = __lstm.root(i);
-                const s = Array.from(r.querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
-                  || __lstm.plot(i);
-                s.scrollIntoView({block: 'start'}); }""", i)
+            page.evaluate("i => __lstm.scrollToControls(i)", i)  # as a learner would scroll it
             time.sleep(0.2)
             page.screenshot(path=str(screenshot_dir / f"{notebook.stem}__{i + 1}_1280x720.png"))
             line = (f"span {m['span']} px of {m['visible']} px visible ({m['sliders']} sliders shown, picture "
@@ -217,7 +205,7 @@ def test_a_key_press_shows_the_picture_before_any_text(notebook):
         # (pressing the other arrow does not bring a log slider back to the same readout)
         ex.click_button("Reset")
         deadline = time.monotonic() + 30
-        while next(x.readout for x in ex.sliders() if x.index == s.index) != s.readout:
+        while ex.readout(s) != s.readout:
             assert time.monotonic() < deadline, f"#{i + 1} {factory}: Reset did not bring {s.label} back to {s.readout}"
             time.sleep(0.05)
         ex.settle()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .checks import CHECKERS, explorer_calls
-from .pages import ExplorerOnPage, screenshot_element
+from .pages import ExplorerOnPage, screenshot_element, wait_explorers_drawn
 from .servers import NOTEBOOK_DIR, start_voila
 
 pytestmark = pytest.mark.browser
@@ -46,18 +46,12 @@ def test_present_mode_fits_sliders_and_picture_in_one_screen(path, voila, contex
     try:
         page.set_viewport_size(PROJECTOR)
         page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
-        page.wait_for_function(
-            "() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
-            " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
-            timeout=120_000)
+        wait_explorers_drawn(page, 120_000)
         too_tall = []
         for i in range(page.evaluate("() => __lstm.explorers().length")):
             ExplorerOnPage(page, i).settle()
             m = page.evaluate("i => __lstm.span(i)", i)
-            page.evaluate("""i => { const r = __lstm.root(i);
-                const s = Array.from(r.querySelectorAll('.widget-slider')).filter(s => s.offsetParent !== null)[0]
-                  || __lstm.plot(i);
-                s.scrollIntoView({block: 'start'}); }""", i)
+            page.evaluate("i => __lstm.scrollToControls(i)", i)
             page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}__{i + 1}_1280x720.png"))
             line = (f"span {m['span']} px of {m['visible']} px visible ({m['sliders']} sliders shown, picture "
                     f"{m['picture'][0]}x{m['picture'][1]} px)")
@@ -82,10 +76,7 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
         page.set_viewport_size(PROJECTOR)
         # Voilà runs the whole notebook before it sends the page
         page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
-        page.wait_for_function(
-            "() => __lstm.explorers().length > 0 && __lstm.explorers().every((e, i) => {"
-            " const p = __lstm.plot(i); return !!p && p.complete && p.naturalWidth > 0; })",
-            timeout=120_000)
+        wait_explorers_drawn(page, 120_000)
         ex = ExplorerOnPage(page, 0)
         ex.settle()
         page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}_top.png"))
