@@ -15,7 +15,9 @@ LOCK   := requirements/lock.txt
 # (requirements/floor.txt), running the core tests (picked by file) and, through them, the CLI.
 FLOOR_VENV := .venv-floor
 FLOOR_PY   := $(FLOOR_VENV)/bin/python
-CORE_TESTS := $(wildcard $(patsubst %,tests/test_%.py,params cell sequence bptt fast variants gru golden cli gradcheck checks rnn loss train torch_reference truncate_and_clip))
+# Every file named here must exist: a missing one stops make (no silent $(wildcard) drop).
+CORE_TESTS := $(patsubst %,tests/core/test_%.py,params variants bptt fast gru golden cli gradcheck checks rnn loss train torch_reference train_truncate_clip)
+MISSING_CORE_TESTS := $(filter-out $(wildcard $(CORE_TESTS)),$(CORE_TESTS))
 
 NOTEBOOKS  := $(wildcard notebooks/*.ipynb)
 # Strict nbval (every stored output must match), only when notebooks exist.
@@ -80,8 +82,9 @@ present: $(VENV)/.installed-lab
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser
 
 # The main run also repeats the golden and CLI tests under every OpenBLAS kernel this CPU can
-# run, with both environments (tests/test_blas_kernels.py; LSTM_FLOOR_PYTHON names the floor's).
+# run, with both environments (tests/core/test_blas_kernels.py; LSTM_FLOOR_PYTHON names the floor's).
 test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
+	@if [ -n "$(MISSING_CORE_TESTS)" ]; then echo "Makefile: CORE_TESTS names files that do not exist: $(MISSING_CORE_TESTS)" >&2; exit 1; fi
 	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest $(NBVAL_ARGS)
 	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
 	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)

@@ -8,7 +8,7 @@ activation heatmaps) to PNG with Agg, and the same pictures through a simulated 
 pairs of values a learner must tell apart, the colour difference of their fills: CIE76 ΔE in
 CIELAB (D65), the Euclidean distance in L*a*b*. ΔE ≈ 2.3 is a just-noticeable difference for
 flat patches side by side; for cells read at a glance a few apart we want ≥ 10 (see
-tests/test_colour.py for the thresholds the tests hold).
+tests/explore/test_colour.py for the thresholds the tests hold).
 
 ``--compare`` adds the same table for candidate palettes (the old single cividis scale, RdBu,
 PuOr), the numbers the choice in render.py rests on. The module's functions are used by the tests.

@@ -23,7 +23,7 @@ do_t = dh_t c_t and dc_t += dh_t o_t; ``coupled_input_forget`` has i_t = 1 - f_t
 df_t = dc_t (c_{t-1} - g_t).
 
 ``backward(..., fast=True)`` runs ``lstm_core.fast.backward_fast``: the same equations, several
-steps' slopes at once and BLAS products; it agrees with this loop to 1e-12 (``tests/test_fast.py``).
+steps' slopes at once and BLAS products; it agrees with this loop to 1e-12 (``tests/core/test_fast.py``).
 """
 
 import numpy as np

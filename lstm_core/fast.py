@@ -11,7 +11,7 @@ meets the plain loops first, and this module never replaces them. What makes it 
 BLAS sums in an order that depends on the CPU, so the fast path agrees with the plain one to
 about 1e-15, not always bit for bit; the readout, which the lessons print, is computed in the
 plain path's fixed order here too. Only the vanilla cell has a fast path.
-(``tests/test_fast.py`` checks the agreement.)
+(``tests/core/test_fast.py`` checks the agreement.)
 """
 
 import numpy as np

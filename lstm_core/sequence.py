@@ -19,7 +19,7 @@ y_t = W_y h_t + b_y
 ``forward`` is a plain loop over t that calls the step's equations (``cell.cell_equations``).
 ``forward(..., fast=True)`` runs ``lstm_core.fast.forward_fast`` instead: the same equations
 with BLAS products and buffers reused in place, for training and benchmarks. The two agree to
-1e-12, and bit for bit on the worked examples (``tests/test_fast.py``).
+1e-12, and bit for bit on the worked examples (``tests/core/test_fast.py``).
 """
 
 from dataclasses import dataclass

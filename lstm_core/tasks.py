@@ -14,7 +14,7 @@ remember_first:  x_1 = ±1, x_2 .. x_T = 0 (or noise),  y = x_1           (a mem
 delayed_recall:  remember_first with noise in the gap, and separate training and test streams
 
 The ``*_TASK``, ``*_MODEL`` and ``*_TRAINING`` constants are the settings the lessons use;
-``tests/test_train.py`` checks that they reach the accuracy the lessons promise.
+``tests/core/test_train.py`` checks that they reach the accuracy the lessons promise.
 """
 
 import numpy as np
@@ -23,7 +23,7 @@ from .checks import as_float_array, expect_int
 
 # Lesson 06: the vector seed's exact weights (H = 2) learn to continue counting sequences that start at 1..6 and
 # step by 1 or 2 (so the answer is not just x_3 + 1), and then answer 1, 2, 3 -> 4 within 0.05 (about 0.006 off
-# with these settings). Seed 159 draws 8 *distinct* sequences (tests/test_readout.py checks it); seed 0 would repeat
+# with these settings). Seed 159 draws 8 *distinct* sequences (tests/lessons/test_l06_training.py checks it); seed 0 would repeat
 # some, and a repeated sequence teaches nothing new.
 COUNT_TASK = dict(n_sequences=8, length=3, start_range=(1, 6), step_range=(1, 2), seed=159)
 COUNT_TRAINING = dict(steps=800, lr=0.03, seed=0)

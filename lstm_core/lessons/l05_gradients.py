@@ -243,7 +243,7 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     and ``rnn_gradient_by_lag`` of each; the run's norms are their geometric means over the draws.
 
     The draws run side by side as one block-diagonal model (no weight between blocks, so each block is exactly
-    its draw; tests/test_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
+    its draw; tests/lessons/test_l05_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
     for all of them: fast enough for a slider.
     """
     b_f = as_scalar("forget_bias", forget_bias)
@@ -334,7 +334,7 @@ def constant_carry(forget_bias, steps):
     """Π_{s=1..t} f_s for t = 1..``steps`` when f_t = σ(b_f) at every step, shape (steps,).
 
     What ``cell_carry`` gives for ``constant_forget_lstm(b_f)`` run ``steps`` steps (the lesson's way,
-    and tests/test_lag.py checks it digit for digit): there z_f = 0·x + 0·h + b_f = b_f exactly, so
+    and tests/lessons/test_l05_lag.py checks it digit for digit): there z_f = 0·x + 0·h + b_f = b_f exactly, so
     each f_t is σ(b_f), and the running product is taken here without running the cell (the lesson 05
     explorer redraws this on every move of b_f).
     """

@@ -21,7 +21,7 @@ c_t = f c_{t-1} + i g. With f < 1 it settles at the fixed point c* = i g / (1 - 
 c* = g: a running average of the candidates, never larger than |g| <= 1.
 
 The experiments (``compare_variants``): every variant trained on two tasks with the same seeds and budget,
-judged on held-out data; ``claims`` keeps only what held at every seed, and ``tests/test_l08_variants.py``
+judged on held-out data; ``claims`` keeps only what held at every seed, and ``tests/lessons/test_l08_variants.py``
 re-runs the claims in ``CLAIMS``.
 """
 
@@ -392,7 +392,7 @@ def claims(results):
     return dict(order=order, learned=learned, failed=failed)
 
 
-#: what the lesson says, because it held at every seed with the settings above (tests/test_l08_variants.py
+#: what the lesson says, because it held at every seed with the settings above (tests/lessons/test_l08_variants.py
 #: re-runs it)
 CLAIMS = dict(
     # trained on 10 steps of a sine wave and run on 60, the cell without a forget gate is worse than the vanilla
@@ -462,7 +462,7 @@ def memory_comparison(variant_results=(), callback=None):
     SEEDS: a list of ``memory_task.Run``, for ``memory_task.table`` and ``memory_task.claims``.
 
     The vanilla variant's memory runs are memory_task's "LSTM b_f=1" runs (the same task, model, budget, b_f and
-    seed give the same numbers; ``tests/test_l08_variants.py`` checks it), so those found in ``variant_results``
+    seed give the same numbers; ``tests/lessons/test_l08_variants.py`` checks it), so those found in ``variant_results``
     are reused instead of trained again. ``callback(done, total)`` after every run.
     """
     gap = VARIANT_MEMORY["gap"]

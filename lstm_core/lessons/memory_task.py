@@ -17,7 +17,7 @@ learned the memory scores near 0; a model that has memorised the training noise 
 above 1 (it answers the sign of something that is not x_1, confidently).
 
 The result over the seeds: ``claims(runs)`` lists only the orderings that held for every seed, and
-``tests/test_memory_task.py`` checks that these settings reproduce the lesson's CLAIMS.
+``tests/lessons/test_memory_task.py`` checks that these settings reproduce the lesson's CLAIMS.
 
 How far the claims reach: the same settings at gap 50 with seeds 0 to 5 (held-out MSE per seed):
 
@@ -61,7 +61,7 @@ MEMORY_MODEL = dict(hidden_size=4)
 MEMORY_TRAINING = dict(steps=150, lr=0.05, stop_below=1e-2)
 
 #: what the lesson may say, because it held at every seed with the settings above (``claims``;
-#: tests/test_memory_task.py re-runs it): at gap 50, b_f = 0 and b_f = 1 fail at every seed (they reach a low
+#: tests/lessons/test_memory_task.py re-runs it): at gap 50, b_f = 0 and b_f = 1 fail at every seed (they reach a low
 #: training loss by memorising the training noise, and answer the test set worse than predicting 0), and
 #: b_f = 3 beats them at every seed. (The GRU also failed at gap 50 at every seed here, but other settings
 #: tried while tuning let it learn at some seeds: a setting-dependent result, so the lesson does not state it.)

@@ -1,4 +1,4 @@
-"""Generate PyTorch GRU reference data for the lstm_core tests (tests/test_gru.py).
+"""Generate PyTorch GRU reference data for the lstm_core tests (tests/core/test_gru.py).
 
 This script builds ``torch.nn.GRU(D, H)`` (one layer) in float64, runs it over short
 sequences starting from a non-zero h0, backpropagates a random linear loss

@@ -20,7 +20,7 @@ from helpers.fd import assert_gradient_close, central_difference
 from helpers.reference import sig_array
 from helpers.torch_reference import StoredReference, sizes
 
-NPZ = Path(__file__).resolve().parent / "reference" / "torch_gru.npz"
+NPZ = Path(__file__).resolve().parents[1] / "reference" / "torch_gru.npz"
 TOL = dict(rtol=0, atol=1e-10)
 
 

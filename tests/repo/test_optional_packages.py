@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 OPTIONAL = re.compile(r"\b(?:import\s+(?:torch|keras|tensorflow|jax)\b|from\s+(?:torch|keras|tensorflow|jax)\b|"
                       r"pytorch_check|torch_available|torch_lstm_forward|find_spec)")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PKG = Path(__file__).resolve().parents[1] / "lstm_core"
+PKG = Path(__file__).resolve().parents[2] / "lstm_core"
 WIDGETS = ("matplotlib", "ipywidgets", "IPython")
 
 

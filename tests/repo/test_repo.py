@@ -20,7 +20,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 ENV_FILE = ROOT / "environment.yml"
 BINDER_DIR = ROOT / "binder"
@@ -177,9 +177,11 @@ def test_floor_check_is_core_only_at_locked_versions():
     assert "-r requirements/floor.txt" in makefile
     core = re.search(r"^CORE_TESTS\s*:=.*$", makefile, re.MULTILINE)
     assert core, "the Makefile names the floor check's core tests (CORE_TESTS)"
-    named = set(re.findall(r"[a-z_]+", core.group(0).split("tests/test_%.py,", 1)[-1]))
-    wanted = {"params", "cell", "sequence", "bptt", "fast", "variants", "gru", "golden", "cli", "gradcheck", "checks",
-              "rnn", "loss", "train", "torch_reference"}
+    named = set(re.findall(r"[a-z_]+", core.group(0).split("tests/core/test_%.py,", 1)[-1]))
+    wanted = {"params", "bptt", "fast", "variants", "gru", "golden", "cli", "gradcheck", "checks",
+              "rnn", "loss", "train", "torch_reference", "train_truncate_clip"}
+    for name in named:
+        assert (ROOT / "tests" / "core" / f"test_{name}.py").is_file(), f"CORE_TESTS names tests/core/test_{name}.py, which does not exist"
     assert wanted <= named, f"the floor check's core tests lack {sorted(wanted - named)}"
 
 
@@ -247,7 +249,7 @@ def test_conda_environment_is_python_and_pip_then_the_lock():
     conda, pip_entries = conda_section(ENV_FILE)
     names = [re.split(r"[=<>!\s]", entry, maxsplit=1)[0] for entry in conda]
     assert names == ["python", "pip"], f"environment.yml: conda provides only python and pip, not {conda}"
-    assert "python=3.12" in conda  # Binder's Python, for which the lock resolves (tests/test_binder.py)
+    assert "python=3.12" in conda  # Binder's Python, for which the lock resolves (tests/repo/test_binder.py)
     assert pip_entries == ["-r requirements/lock.txt", "-e ."], pip_entries
     text = ENV_FILE.read_text(encoding="utf-8")
     assert "channels:" in text and "  - conda-forge" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 WIDGET = "application/vnd.jupyter.widget-view+json"
 CALL = re.compile(r"\bexplore\.(\w+)\(([^)]*)\)")

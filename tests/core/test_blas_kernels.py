@@ -11,7 +11,7 @@ skipped with the reason, and the module's summary (end of the run) names the ker
 the core OpenBLAS reported for each. For each kernel it can run, each in a subprocess with
 OPENBLAS_CORETYPE set:
 
-- tests/test_golden.py and tests/test_cli.py, in this environment and in the floor environment
+- tests/core/test_golden.py and tests/core/test_cli.py, in this environment and in the floor environment
   (LSTM_FLOOR_PYTHON, set by `make test`: the oldest numpy pyproject.toml admits);
 - `python -m lstm_core walkthrough --example vector` prints the seed's Final Prediction line,
   read from tests/seeds/vector_lstm_worked_example.txt;
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
 LESSONS = [ROOT / "notebooks" / name for name in ("02_one_lstm_step_by_hand.ipynb", "03_a_vector_lstm.ipynb")]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -189,7 +189,7 @@ def test_golden_and_cli_tests_pass_under_kernel(env_name, kernel):
     assert_core_is(kernel, found["openblas_core"], f"{env_name} (numpy {found['numpy']})")
     # only the plugins these two files need: nbval and hypothesis would triple the start-up time
     result = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest",
-                  "-p", "no:anyio", "tests/test_golden.py", "tests/test_cli.py"], kernel_env(kernel))
+                  "-p", "no:anyio", "tests/core/test_golden.py", "tests/core/test_cli.py"], kernel_env(kernel))
     tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
     assert result.returncode == 0, f"{env_name}, OPENBLAS_CORETYPE={kernel}: golden/CLI tests failed:\n{tail}"
     assert re.search(r"\b\d+ passed\b", result.stdout) and " failed" not in result.stdout, tail

@@ -13,7 +13,7 @@ from lstm_core import GATES, LSTMParams, backward, forward
 
 from helpers.torch_reference import StoredReference, sizes
 
-NPZ = Path(__file__).resolve().parents[1] / "lstm_core" / "data" / "torch_lstm.npz"
+NPZ = Path(__file__).resolve().parents[2] / "lstm_core" / "data" / "torch_lstm.npz"
 TOL = dict(rtol=0, atol=1e-10)
 
 

@@ -19,7 +19,7 @@ from lstm_core.explore.panels.render import (  # noqa: E402
     DIVERGING_CMAP, SEQUENTIAL_CMAP, BlitFigure, text_color, value_cmap)
 
 _spec = importlib.util.spec_from_file_location(
-    "colour_check", Path(__file__).resolve().parent.parent / "benchmarks" / "colour_check.py")
+    "colour_check", Path(__file__).resolve().parents[2] / "benchmarks" / "colour_check.py")
 colour_check = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(colour_check)
 delta_e, deuteranopia, lab = colour_check.delta_e, colour_check.deuteranopia, colour_check.lab

@@ -15,7 +15,7 @@ Here, once per run (the ``binder`` fixture):
 
 Also: requirements/lock.txt resolves for Binder's Python with wheels only (pip's dry run), so
 Binder and conda users (environment.yml) get the locked versions on Python 3.12.
-That the lock, binder/requirements.txt and pyproject.toml agree is checked in tests/test_repo.py.
+That the lock, binder/requirements.txt and pyproject.toml agree is checked in tests/repo/test_repo.py.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 BINDER = ROOT / "binder"
 LOCK = ROOT / "requirements" / "lock.txt"

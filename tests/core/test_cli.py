@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parent / "seeds"
-SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_FILES = ("vector_lstm_worked_example.txt", "scalar_lstm_worked_example.txt")
 
 

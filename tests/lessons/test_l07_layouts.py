@@ -17,7 +17,7 @@ from lstm_core import GATES, LSTMParams, forward
 from lstm_core.lessons import l07_layouts as bridge
 from lstm_core.examples import vector_example
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NPZ = ROOT / "lstm_core" / "data" / "torch_lstm.npz"
 RELATIVE_NPZ = "../lstm_core/data/torch_lstm.npz"  # a path given by hand, from notebooks/
 HAS_TORCH = importlib.util.find_spec("torch") is not None

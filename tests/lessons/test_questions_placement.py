@@ -14,7 +14,7 @@ import pytest
 
 from lstm_core.lessons.questions import LESSON_MODULES, questions_for
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 QUIZ = re.compile(r"""explore\.quiz\(\s*["'](\d\d)["']\s*,\s*["']([^"']+)["']\s*\)""")
 
 
