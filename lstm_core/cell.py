@@ -21,19 +21,7 @@ h'  = o * tanh(c')
 import numpy as np
 
 from .checks import as_float_array, expect_shape
-
-
-def sigmoid(z):
-    """σ(z) = 1 / (1 + e^(-z)), the seeds' formula operation for operation, at every z.
-
-    For z < -709, e^(-z) overflows to inf and σ = 1 / inf = 0 exactly; that overflow is the
-    right answer, so it is silenced (no warning at ±1000), and the limits are exactly 0 and 1.
-    The seeds' digits need this exact formula for z >= 0 (the tanh form ½(1 + tanh(z/2)) is
-    one pass cheaper but moves the vector seed's prediction by one unit in the last place).
-    """
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(over="ignore", under="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+from .elementary import sigmoid, tanh  # the printed path's σ and tanh (one place; see elementary.py)
 
 
 def weighted_sum(W, v):
@@ -72,7 +60,7 @@ def cell_equations(params, x, h_prev, c_prev, variant="vanilla"):
     z_i, z_f, z_g, z_o = (z[..., n * H : (n + 1) * H] for n in range(4))  # GATES order i, f, g, o
     i = sigmoid(z_i)  # (B, H)
     f = sigmoid(z_f)
-    g = np.tanh(z_g)
+    g = tanh(z_g)
     o = sigmoid(z_o)
     if variant == "no_forget_gate":
         f = np.ones_like(f)
@@ -83,7 +71,7 @@ def cell_equations(params, x, h_prev, c_prev, variant="vanilla"):
     elif variant == "coupled_input_forget":
         i = 1.0 - f
     c = f * c_prev + i * g  # (B, H)
-    h = o * (c if variant == "no_output_tanh" else np.tanh(c))  # (B, H)
+    h = o * (c if variant == "no_output_tanh" else tanh(c))  # (B, H)
     return i, f, g, o, c, h
 
 
