@@ -43,6 +43,7 @@ NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output g
 SLIDERS = [f"{p}{k}" for k in "ifgo" for p in ("W_x", "W_h", "b_")] + ["x_1", "x_2", "x_3", "W_y"]
 READOUT = {"W_y"}  # nothing in the picture depends on y (see test_readout_slider_changes_picture)
 SEED_FILE = "scalar_lstm_worked_example.txt"
+EXPLORER = explore.scalar_walkthrough  # the fixtures `shared` and `e` (tests/explore/conftest.py)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -141,22 +142,6 @@ def check_display(e):
         assert e.diagram.values[k].get_text() == (f"{v:.1e}" if abs(v) >= 100 else f"{v:.4f}")
     assert e.diagram.values["t"].get_text() == str(t + 1)
     return trace
-
-
-@pytest.fixture(scope="module")
-def shared():
-    """One explorer for the slider sweeps (building one costs about 2 s); reset before each use."""
-    return explore.scalar_walkthrough()
-
-
-@pytest.fixture
-def e(shared):
-    """The shared explorer at its start (Reset only when something moved)."""
-    with warnings_recorded() as caught:
-        if shared.values() != shared.start_values or shared.step.value != 1:
-            shared.reset()
-    assert caught == []
-    return shared
 
 
 # --------------------------------------------------------------------------- the seed

@@ -22,6 +22,7 @@ from helpers.explorers import cells, headers, move  # noqa: E402
 from helpers.reference import sig
 
 KEYS = ("i", "f", "g", "o", "c", "h")
+EXPLORER = explore.variants  # the fixture `shared` (tests/explore/conftest.py)
 
 
 def hand(values):
@@ -83,11 +84,6 @@ def check_display(e):
         assert f"c_{T} = {rows[-1, 4]:.4f}" in e.note.value
     else:
         assert e.note.value == ""
-
-
-@pytest.fixture(scope="module")
-def shared():
-    return explore.variants()
 
 
 def test_starts_at_the_lessons_defaults(shared):

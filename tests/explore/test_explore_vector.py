@@ -47,6 +47,7 @@ SLIDERS = [
 ] + ["x_1", "x_2", "x_3", "W_y[1,1]", "W_y[1,2]", "b_y"]
 READOUT = {"W_y[1,1]", "W_y[1,2]", "b_y"}  # nothing in the picture depends on y
 SEED_FILE = "vector_lstm_worked_example.txt"
+EXPLORER = explore.vector_walkthrough  # the fixtures `shared` and `e` (tests/explore/conftest.py)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -156,21 +157,9 @@ def check_display(e):
     return trace
 
 
-@pytest.fixture(scope="module")
-def shared():
-    """One explorer for the sweeps (building one costs about 2.5 s); reset before each use."""
-    return explore.vector_walkthrough()
-
-
-@pytest.fixture
-def e(shared):
-    """The shared explorer at its start (Reset and the unit selector only when something moved)."""
-    with warnings_recorded() as caught:
-        if shared.values() != shared.start_values or shared.step.value != 1:
-            shared.reset()
-        shared.unit.value = 0
-    assert caught == []
-    return shared
+def at_start(e):
+    """The fixture `e` (tests/explore/conftest.py) also shows unit 1 again: Reset leaves the selector alone."""
+    e.unit.value = 0
 
 
 # --------------------------------------------------------------------------- the seed
