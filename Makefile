@@ -27,12 +27,14 @@ LAB_DIR    := $(if $(wildcard notebooks),notebooks/,.)
 # Containers run as root; jupyter refuses that without --allow-root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab present test bench clean
+.PHONY: help lab present test test-fast venv bench clean
 
 help:
 	@echo "make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make present  classroom present mode: the lessons as apps for a projector (http://127.0.0.1:8866)"
 	@echo "make test   run every test (unit tests + strict nbval on notebooks/ + the numpy floor check)"
+	@echo "make test-fast  the fast loop: every test not marked slow, no nbval/browser/Binder/kernel matrix (.venv only)"
+	@echo "make venv   only make .venv (then: .venv/bin/python -m pytest tests/core/test_golden.py)"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make clean  remove .venv and caches"
 
@@ -88,6 +90,13 @@ test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
 	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest $(NBVAL_ARGS)
 	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
 	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)
+
+# The fast loop: `pytest -m "not slow"` needs only .venv (no .venv-floor, no nbval, no browser,
+# no Binder venv, no kernel matrix: those are marked slow). `make test` still runs everything.
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -m "not slow" -p no:nbval
+
+venv: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \

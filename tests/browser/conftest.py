@@ -92,3 +92,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(line)
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         (SCREENSHOT_DIR / "layout.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every `browser` test is also `slow` (out of `make test-fast` / `pytest -m "not slow"`). pytest calls this
+    hook with the whole session's items, so a browser test outside tests/browser/ is marked too."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the kernel matrix: subprocess suites under every OpenBLAS kernel; out of the fast loop
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
 LESSONS = [ROOT / "notebooks" / name for name in ("02_one_lstm_step_by_hand.ipynb", "03_a_vector_lstm.ipynb")]

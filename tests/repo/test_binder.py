@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a fresh Binder venv (~100 packages) and JupyterLab + Chromium: out of the fast loop
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 BINDER = ROOT / "binder"
