@@ -2,8 +2,6 @@
 tables checked against lstm_core (models built here from the slider values, gradients from backward and
 the flow functions, products by a Python loop); the picture changes; Reset; Play walks t = 1..T."""
 
-import math
-
 import numpy as np
 import pytest
 
@@ -143,7 +141,9 @@ def test_flow_reset_restores_the_start():
     start_image, start_table = e.image.value, e.table.value
     set_value(e, "b_f", 6.3)
     set_value(e, "scale", 2.2)
-    assert e.table.value != start_table
+    assert e.values() == {"b_f": 6.3, "scale": 2.2}
+    check_flow(e)  # the moved setting, against backward / rnn_backward on models built here
+    assert e.table.value != start_table and e.image.value != start_image
     e.reset_button.click()
     assert e.values() == {"b_f": 1.0, "scale": 1.0}
     assert e.table.value == start_table and e.image.value == start_image
@@ -228,7 +228,9 @@ def test_carry_reset_restores_the_start():
     start_image, start_table = e.image.value, e.table.value
     set_value(e, "b_f", 5.5)
     e.play.value = 33
-    assert e.table.value != start_table
+    assert e.values() == {"b_f": 5.5} and e.step.value == 33
+    check_carry(e)  # the moved setting, against forward and a Python loop
+    assert e.table.value != start_table and e.image.value != start_image
     e.reset_button.click()
     assert e.values() == {"b_f": 1.0} and e.step.value == 1
     assert e.table.value == start_table and e.image.value == start_image

@@ -181,7 +181,9 @@ def test_reset_restores_the_start():
     for name, value in (("T", 37), ("t_pulse", 30), ("b_f", 1.3), ("b_i", -9.0), ("u", 1.2)):
         set_value(e, name, value)
     e.play.value = 20
-    assert e.table.value != start_table
+    assert e.values() == {"T": 37, "t_pulse": 30, "b_f": 1.3, "b_i": -9.0, "u": 1.2}
+    check(e)  # the moved setting, against lstm_core and the hand calculation
+    assert e.table.value != start_table and e.image.value != start_image
     e.reset_button.click()
     assert e.values() == START
     assert e.step.value == 1 and e.play.max == 100

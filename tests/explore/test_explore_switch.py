@@ -87,7 +87,13 @@ def test_soft_switch_reset_and_no_time_axis():
     start_image, start_table = e.image.value, e.table.value
     for name, value in (("w", -3.3), ("b", 2.2), ("x", -4.0)):
         set_value(e, name, value)
-    assert e.table.value != start_table
+    check_soft_switch(e)  # the moved setting, by hand; and worked out once more here:
+    [row] = cells(e.table.value)
+    shown = dict(zip(["w", "b", "x", "z", "sigma", "tanh", "x_star", "state"], row))
+    assert float(shown["z"]) == pytest.approx(15.4, abs=TOL)  # z = (-3.3)(-4.0) + 2.2
+    assert float(shown["x_star"]) == pytest.approx(2 / 3, abs=TOL)  # x* = -b/w = 2.2 / 3.3
+    assert shown["state"] == "open"  # σ(15.4) = 1 - 2.1e-7
+    assert e.image.value != start_image
     e.reset_button.click()
     assert {k: w.value for k, w in e.controls.items()} == start_values
     assert e.table.value == start_table
@@ -163,6 +169,8 @@ def test_gated_signal_reset_and_no_time_axis():
     start_image, start_table = e.image.value, e.table.value
     set_value(e, "z_i", 3.1)
     set_value(e, "A", 0.25)
+    check_gated_signal(e)  # the moved setting, by hand
+    assert "the gate is open," in e.summary.value  # σ(3.1) = 0.957 > 0.9
     e.reset_button.click()
     assert e.controls["z_i"].value == 0.0 and e.controls["A"].value == 1.0
     assert e.table.value == start_table and e.image.value == start_image
