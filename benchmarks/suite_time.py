@@ -1,7 +1,12 @@
-"""How long do the notebooks take, how long does ``import lstm_core`` take, how much memory? Prints tables.
+"""How long do the notebooks, the lessons' questions, ``import lstm_core`` and the tests take, how much memory?
+Prints tables.
 
     .venv/bin/python benchmarks/suite_time.py
-    .venv/bin/python benchmarks/suite_time.py --quick    # import time and training only, no notebooks
+    .venv/bin/python benchmarks/suite_time.py --quick         # import time, training, questions; no notebooks
+    .venv/bin/python benchmarks/suite_time.py --tests         # + `make test-fast` (budget <= 90 s) by area
+    .venv/bin/python benchmarks/suite_time.py --fresh-clone   # + a fresh clone's `make test` (<= 10 min)
+    .venv/bin/python benchmarks/suite_time.py --junit run.xml # summarise a run you made yourself:
+        PYTEST_ADDOPTS="--junitxml=$PWD/run.xml" make test
 
 1. Every notebook in notebooks/, top to bottom in a fresh kernel (nbclient, kernel "python3",
    working directory notebooks/), wall time from kernel start to kernel shutdown; the notebooks are
@@ -10,8 +15,8 @@
    Target: total <= 30 s.
 2. Lesson 06's training, timed directly (the notebook prints no timings, by the suite's rules):
    ``lstm_core.train`` with the lesson's settings from ``lstm_core.tasks`` (COUNT_TASK and
-   COUNT_TRAINING from ``readout.counting_start``; SINE_TASK, SINE_MODEL and SINE_TRAINING),
-   median of 3. Target: <= 2 s each.
+   COUNT_TRAINING from ``lstm_core.lessons.l06_training.counting_start``; SINE_TASK, SINE_MODEL and
+   SINE_TRAINING), median of 3. Target: <= 2 s each.
 3. ``import lstm_core`` in a fresh python (subprocess), the import statements alone (numpy
    first, then lstm_core, each timed), median of 5, wall and CPU; and every module they load,
    sorted into stdlib / numpy / lstm_core / OTHER. Target: <= 0.15 s, nothing but numpy outside
@@ -19,15 +24,34 @@
 4. Peak resident memory (VmHWM) of the kernel that ran notebook 03, read by an extra cell appended
    to the in-memory copy after the notebook's last cell; that cell also lists any torch,
    tensorflow or jax module loaded in the kernel (there should be none).
+5. Every lesson's questions (``lstm_core.lessons.questions.questions_for``), built once and then
+   again, CPU time (process time), median of 5: every quiz cell of a notebook builds its lesson's
+   questions again, so the second build must be quick. Target: <= 0.5 s each.
+6. The tests (with --tests, --fresh-clone or --junit): wall time and the CPU time of make and
+   everything it started (getrusage of the children; on a machine shared with other work the CPU
+   time is the better estimate of the wall time on an idle one, as pytest runs on one core), and
+   from pytest's junit XML (each test's setup + call + teardown) the seconds by area (tests/core,
+   tests/lessons, ..., the nbval notebooks) and the slowest tests.
+   - `make test-fast` in this checkout (it needs .venv; --python PY runs it with another
+     environment's python instead: `make PY=PY -o .venv/.installed-test test-fast`).
+     Budget: <= 90 s once .venv exists.
+   - a fresh clone (`git clone` of this checkout's HEAD into a temporary folder): `make test`,
+     its installs (.venv, .venv-floor; pip's cache as it is) timed apart from the tests.
+     Budget: <= 10 min on 2 cores, installs included.
 """
 
 import argparse
 import json
 import os
 import platform
+import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +64,10 @@ NOTEBOOKS = ROOT / "notebooks"
 TARGET_TOTAL_S = 30.0
 TARGET_TRAIN_S = 2.0
 TARGET_IMPORT_S = 0.15
+TARGET_QUESTIONS_S = 0.5
+TARGET_TEST_FAST_S = 90.0
+TARGET_FRESH_CLONE_S = 600.0
+SLOWEST = 15
 
 PROBE = """\
 import json, sys
@@ -146,6 +174,145 @@ def training_table():
     return "\n".join(lines), "\n".join(verdicts)
 
 
+# --------------------------------------------------------------------------- questions
+def questions_table():
+    """Each lesson's questions built once, then again (as every quiz cell does): CPU seconds, median of 5."""
+    from lstm_core.lessons.questions import LESSON_MODULES, questions_for
+
+    lines = ["| lesson | questions | first build, CPU s | again, CPU s (median of 5) |", "|---|---|---|---|"]
+    slow = []
+    for lesson in LESSON_MODULES:
+        start = time.process_time()
+        count = len(questions_for(lesson))
+        first = time.process_time() - start
+        again = []
+        for _ in range(5):
+            start = time.process_time()
+            questions_for(lesson)
+            again.append(time.process_time() - start)
+        seconds = float(np.median(again))
+        lines.append(f"| {lesson} | {count} | {first:.3f} | {seconds:.3f} |")
+        if seconds > TARGET_QUESTIONS_S:
+            slow.append(f"{lesson} ({seconds:.2f} s)")
+    verdict = (f"- every lesson's questions built again: ≤ {TARGET_QUESTIONS_S} s CPU each: "
+               f"{'met' if not slow else 'NOT met: ' + ', '.join(slow)}")
+    return "\n".join(lines), verdict
+
+
+# --------------------------------------------------------------------------- the tests
+def timed(argv, cwd, env=None, log=None):
+    """Run argv; (wall seconds, CPU seconds of it and its children, return code). Output to log (or ours)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with open(log, "w", encoding="utf-8") if log else open(os.devnull, "w") as sink:
+        result = subprocess.run(argv, cwd=cwd, env=env, stdout=sink if log else None, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  {' '.join(argv)}: {wall:.0f} s wall, {cpu:.0f} s CPU, exit {result.returncode}", file=sys.stderr,
+          flush=True)
+    return wall, cpu, result.returncode
+
+
+def junit_cases(path):
+    """[(area, file, test name, seconds)] from pytest's junit XML (times are setup + call + teardown)."""
+    cases = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        classname, name = case.get("classname", ""), case.get("name", "")
+        parts = classname.split(".")
+        if parts[:1] == ["tests"] and len(parts) >= 3:
+            area, file = f"tests/{parts[1]}", "/".join(parts[:3]) + ".py"
+        elif parts[:1] == ["notebooks"]:
+            area, file = "nbval (notebooks/)", "/".join(parts)
+        else:
+            area, file = classname or "?", classname or "?"
+        cases.append((area, file, name, float(case.get("time", 0.0))))
+    return cases
+
+
+def durations_tables(cases):
+    """The seconds by area and by file, and the slowest tests."""
+    by_area, by_file = defaultdict(lambda: [0, 0.0]), defaultdict(lambda: [0, 0.0])
+    for area, file, _, seconds in cases:
+        by_area[area][0] += 1
+        by_area[area][1] += seconds
+        by_file[file][0] += 1
+        by_file[file][1] += seconds
+    total = sum(s for *_, s in cases)
+    lines = ["| area | tests | seconds | share |", "|---|---|---|---|"]
+    for area, (n, seconds) in sorted(by_area.items(), key=lambda kv: -kv[1][1]):
+        lines.append(f"| {area} | {n} | {seconds:.1f} | {100 * seconds / total if total else 0:.0f} % |")
+    lines += [f"| **total** | **{len(cases)}** | **{total:.1f}** | |", "",
+              "| file (the 12 slowest) | tests | seconds |", "|---|---|---|"]
+    for file, (n, seconds) in sorted(by_file.items(), key=lambda kv: -kv[1][1])[:12]:
+        lines.append(f"| {file} | {n} | {seconds:.1f} |")
+    lines += ["", f"| the {SLOWEST} slowest tests | seconds |", "|---|---|"]
+    for _, file, name, seconds in sorted(cases, key=lambda c: -c[3])[:SLOWEST]:
+        lines.append(f"| {file}::{name[:90]} | {seconds:.1f} |")
+    return "\n".join(lines), total
+
+
+def pytest_env(junit):
+    env = dict(os.environ)
+    env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + f" --junitxml={junit}").strip()
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    return env
+
+
+def load_note():
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def test_fast_table(python=None):
+    """`make test-fast` in this checkout, its durations by area."""
+    OUT.mkdir(exist_ok=True)
+    junit = OUT / "test_fast.xml"
+    argv = ["make", "--no-print-directory", "test-fast"]
+    if python:
+        argv[1:1] = [f"PY={python}", "-o", ".venv/.installed-test"]
+    note = load_note()
+    wall, cpu, code = timed(argv, ROOT, pytest_env(junit), log=OUT / "test_fast.log")
+    tables, total = durations_tables(junit_cases(junit)) if junit.is_file() else ("(no junit XML)", 0.0)
+    head = ["| `make test-fast` | wall s | CPU s (make + children) | tests' own s | budget | |", "|---|---|---|---|---|---|",
+            f"| this checkout{' (PY=' + python + ')' if python else ''} | {wall:.0f} | {cpu:.0f} | {total:.0f} | "
+            f"≤ {TARGET_TEST_FAST_S:.0f} | {'met' if wall <= TARGET_TEST_FAST_S else 'NOT met'} (exit {code}) |"]
+    verdict = (f"- `make test-fast`: {wall:.0f} s wall, {cpu:.0f} s CPU (≤ {TARGET_TEST_FAST_S:.0f} s: "
+               f"{'met' if wall <= TARGET_TEST_FAST_S else 'NOT met'}{'' if cpu <= TARGET_TEST_FAST_S else ', NOT by CPU'}"
+               f"); measured at {note}; exit {code} (log benchmarks/out/test_fast.log)")
+    return "\n".join(head) + "\n\n" + tables, verdict
+
+
+def fresh_clone_table():
+    """A fresh clone of HEAD: its installs, then `make test`, timed apart; durations by area."""
+    OUT.mkdir(exist_ok=True)
+    junit = OUT / "fresh_clone.xml"
+    note = load_note()
+    with tempfile.TemporaryDirectory(prefix="lstm-fresh-clone-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+        install = timed(["make", "--no-print-directory", ".venv/.installed-test", ".venv-floor/.installed"], clone,
+                        log=OUT / "fresh_clone_install.log")
+        test = timed(["make", "--no-print-directory", "test"], clone, pytest_env(junit), log=OUT / "fresh_clone_test.log")
+        shutil.rmtree(clone, ignore_errors=True)
+    wall, cpu = install[0] + test[0], install[1] + test[1]
+    tables, total = durations_tables(junit_cases(junit)) if junit.is_file() else ("(no junit XML)", 0.0)
+    ok = wall <= TARGET_FRESH_CLONE_S
+    head = ["| fresh clone | wall s | CPU s | exit |", "|---|---|---|---|",
+            f"| installs (.venv from the lock, .venv-floor) | {install[0]:.0f} | {install[1]:.0f} | {install[2]} |",
+            f"| `make test` (pytest + nbval, then the floor check) | {test[0]:.0f} | {test[1]:.0f} | {test[2]} |",
+            f"| of which the tests' own time (junit) | {total:.0f} | | |",
+            f"| **total** (budget ≤ {TARGET_FRESH_CLONE_S:.0f}) | **{wall:.0f}** | {cpu:.0f} | |"]
+    verdict = (f"- a fresh clone's `make test`: {wall:.0f} s wall, installs {install[0]:.0f} s "
+               f"(≤ {TARGET_FRESH_CLONE_S:.0f} s: {'met' if ok else 'NOT met'}); measured at {note}")
+    return "\n".join(head) + "\n\n" + tables, verdict
+
+
+def junit_table(path):
+    tables, total = durations_tables(junit_cases(path))
+    return tables, f"- {path}: the tests' own time {total:.0f} s"
+
+
 # --------------------------------------------------------------------------- import
 IMPORT_PROBE = """\
 import json, sys, time
@@ -196,33 +363,48 @@ def environment():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="import time and training only, no notebooks")
+    parser.add_argument("--quick", action="store_true", help="import time, training and questions only, no notebooks")
+    parser.add_argument("--tests", action="store_true", help="also time `make test-fast` (durations by area)")
+    parser.add_argument("--python", help="with --tests: run make test-fast with this python instead of .venv's")
+    parser.add_argument("--fresh-clone", action="store_true", help="also time a fresh clone's `make test`")
+    parser.add_argument("--junit", type=Path, help="summarise this junit XML of a run of yours")
+    parser.add_argument("--only-tests", action="store_true", help="the test tables alone (with --tests/--fresh-clone/--junit)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    imports, import_verdict = import_table()
-    training, training_verdict = training_table()
-    parts = ["## Suite time: notebooks, training, import, memory" + (" (--quick)" if args.quick else ""), "",
-             f"{environment()}. Wall times (time.perf_counter).", ""]
+    parts = ["## Suite time: notebooks, training, questions, import, memory, tests"
+             + (" (--quick)" if args.quick else ""), "", f"{environment()}. Wall times (time.perf_counter).", ""]
     verdicts = []
-    if not args.quick:
-        notebooks, notebook_verdict, probe = notebooks_table()
-        parts += [notebooks, ""]
-        verdicts.append(notebook_verdict)
-    parts += [training, "", imports, ""]
-    verdicts += [training_verdict, import_verdict]
-    if not args.quick:
-        if probe is None:
-            verdicts.append("- kernel memory: notebook 03 not found or its probe cell printed nothing")
-        else:
-            heavy = probe["heavy"]
-            verdicts.append(f"- peak RSS (VmHWM) of the kernel after running notebook 03: "
-                            f"{probe['peak_kb'] / 1024:.0f} MiB; torch/tensorflow/jax modules loaded there: "
-                            f"{', '.join(heavy) if heavy else 'none'}")
+    if not args.only_tests:
+        imports, import_verdict = import_table()
+        training, training_verdict = training_table()
+        questions, questions_verdict = questions_table()
+        if not args.quick:
+            notebooks, notebook_verdict, probe = notebooks_table()
+            parts += [notebooks, ""]
+            verdicts.append(notebook_verdict)
+        parts += [training, "", questions, "", imports, ""]
+        verdicts += [training_verdict, questions_verdict, import_verdict]
+        if not args.quick:
+            if probe is None:
+                verdicts.append("- kernel memory: notebook 03 not found or its probe cell printed nothing")
+            else:
+                heavy = probe["heavy"]
+                verdicts.append(f"- peak RSS (VmHWM) of the kernel after running notebook 03: "
+                                f"{probe['peak_kb'] / 1024:.0f} MiB; torch/tensorflow/jax modules loaded there: "
+                                f"{', '.join(heavy) if heavy else 'none'}")
+    for wanted, title, run in ((args.tests, "`make test-fast`", lambda: test_fast_table(args.python)),
+                               (args.fresh_clone, "a fresh clone's `make test`", fresh_clone_table),
+                               (args.junit is not None, f"the run in {args.junit}", lambda: junit_table(args.junit))):
+        if wanted:
+            table, verdict = run()
+            parts += [f"### {title}", "", table, ""]
+            verdicts.append(verdict)
     parts += ["Targets:", "", *verdicts, "", f"(in {time.perf_counter() - start:.0f} s)"]
     text = "\n".join(parts)
     print(text)
     OUT.mkdir(exist_ok=True)
-    (OUT / ("suite_time" + ("_quick" if args.quick else "") + ".md")).write_text(text + "\n")
+    name = "suite_time" + ("_quick" if args.quick else "") + ("_tests" if args.only_tests else "")
+    (OUT / (name + ".md")).write_text(text + "\n")
 
 
 if __name__ == "__main__":

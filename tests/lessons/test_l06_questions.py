@@ -1,6 +1,7 @@
 """Lesson 06's questions: each answer checked against an independent calculation (the vector seed's
 LSTM written out here in its own [x; h] layout, a recorded training run, the gates compared by a
-loop), and the checker's right / wrong-with-hint / not-a-number replies."""
+loop), and the checker's right / wrong-with-hint / not-a-number replies. (How long building them again
+takes, as every quiz cell of the notebook does, is measured in benchmarks/suite_time.py, not here.)"""
 
 import math
 
@@ -153,11 +154,3 @@ def test_the_checker_on_every_question(qs):
             assert check(q, str(q.answer + 0.9 * q.tol)).correct
             assert_wrong_gets_the_hint(q, str(q.answer + 1.5 * q.tol))
             assert "Please type a number" in check(q, "eighteen").message
-
-
-def test_questions_are_fast_after_the_first(qs):
-    import time
-
-    start = time.process_time()
-    questions_for("06")
-    assert time.process_time() - start < 0.5  # every quiz cell of the notebook builds them again
