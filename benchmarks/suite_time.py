@@ -5,7 +5,7 @@ Prints tables.
     .venv/bin/python benchmarks/suite_time.py --quick         # import time, training, questions; no notebooks
     .venv/bin/python benchmarks/suite_time.py --tests         # + `make test-fast` (budget <= 90 s) by area
     .venv/bin/python benchmarks/suite_time.py --fresh-clone   # + a fresh clone's `make test` (<= 10 min)
-    .venv/bin/python benchmarks/suite_time.py --junit run.xml # summarise a run you made yourself:
+    .venv/bin/python benchmarks/suite_time.py --junit run.xml # summarise runs you made yourself:
         PYTEST_ADDOPTS="--junitxml=$PWD/run.xml" make test
 
 1. Every notebook in notebooks/, top to bottom in a fresh kernel (nbclient, kernel "python3",
@@ -222,8 +222,8 @@ def junit_cases(path):
         parts = classname.split(".")
         if parts[:1] == ["tests"] and len(parts) >= 3:
             area, file = f"tests/{parts[1]}", "/".join(parts[:3]) + ".py"
-        elif parts[:1] == ["notebooks"]:
-            area, file = "nbval (notebooks/)", "/".join(parts)
+        elif parts[:1] == ["notebooks"]:  # nbval: classname "notebooks.02_one_lstm_step_by_hand.ipynb"
+            area, file = "nbval (notebooks/)", "notebooks/" + classname.split(".", 1)[1]
         else:
             area, file = classname or "?", classname or "?"
         cases.append((area, file, name, float(case.get("time", 0.0))))
@@ -308,9 +308,9 @@ def fresh_clone_table():
     return "\n".join(head) + "\n\n" + tables, verdict
 
 
-def junit_table(path):
-    tables, total = durations_tables(junit_cases(path))
-    return tables, f"- {path}: the tests' own time {total:.0f} s"
+def junit_table(paths):
+    tables, total = durations_tables([case for path in paths for case in junit_cases(path)])
+    return tables, f"- {', '.join(map(str, paths))}: the tests' own time {total:.0f} s"
 
 
 # --------------------------------------------------------------------------- import
@@ -367,7 +367,7 @@ def main(argv=None):
     parser.add_argument("--tests", action="store_true", help="also time `make test-fast` (durations by area)")
     parser.add_argument("--python", help="with --tests: run make test-fast with this python instead of .venv's")
     parser.add_argument("--fresh-clone", action="store_true", help="also time a fresh clone's `make test`")
-    parser.add_argument("--junit", type=Path, help="summarise this junit XML of a run of yours")
+    parser.add_argument("--junit", type=Path, nargs="+", help="summarise these junit XMLs of runs of yours, as one")
     parser.add_argument("--only-tests", action="store_true", help="the test tables alone (with --tests/--fresh-clone/--junit)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
@@ -394,7 +394,8 @@ def main(argv=None):
                                 f"{', '.join(heavy) if heavy else 'none'}")
     for wanted, title, run in ((args.tests, "`make test-fast`", lambda: test_fast_table(args.python)),
                                (args.fresh_clone, "a fresh clone's `make test`", fresh_clone_table),
-                               (args.junit is not None, f"the run in {args.junit}", lambda: junit_table(args.junit))):
+                               (args.junit is not None, "the runs in " + ", ".join(map(str, args.junit or [])),
+                                lambda: junit_table(args.junit))):
         if wanted:
             table, verdict = run()
             parts += [f"### {title}", "", table, ""]
