@@ -5,8 +5,8 @@ Prints tables.
     .venv/bin/python benchmarks/suite_time.py --quick         # import time, training, questions; no notebooks
     .venv/bin/python benchmarks/suite_time.py --tests         # + `make test-fast` (budget <= 90 s) by area
     .venv/bin/python benchmarks/suite_time.py --fresh-clone   # + a fresh clone's `make test` (<= 10 min)
-    .venv/bin/python benchmarks/suite_time.py --junit run.xml # summarise runs you made yourself:
-        PYTEST_ADDOPTS="--junitxml=$PWD/run.xml" make test
+    .venv/bin/python benchmarks/suite_time.py --junit a.xml b.xml  # summarise runs you made yourself, e.g.
+        .venv/bin/python -m pytest tests/browser --junitxml=a.xml
 
 1. Every notebook in notebooks/, top to bottom in a fresh kernel (nbclient, kernel "python3",
    working directory notebooks/), wall time from kernel start to kernel shutdown; the notebooks are
@@ -30,8 +30,9 @@ Prints tables.
 6. The tests (with --tests, --fresh-clone or --junit): wall time and the CPU time of make and
    everything it started (getrusage of the children; on a machine shared with other work the CPU
    time is the better estimate of the wall time on an idle one, as pytest runs on one core), and
-   from pytest's junit XML (each test's setup + call + teardown) the seconds by area (tests/core,
-   tests/lessons, ..., the nbval notebooks) and the slowest tests.
+   from pytest's junit XML (each test's setup + call + teardown; benchmarks/pytest_plugins/suite_time_junit.py
+   has every pytest run that make starts write one) the seconds by area (tests/core, tests/lessons, ...,
+   the nbval notebooks, the floor check) and the slowest tests.
    - `make test-fast` in this checkout (it needs .venv; --python PY runs it with another
      environment's python instead: `make PY=PY -o .venv/.installed-test test-fast`).
      Budget: <= 90 s once .venv exists.
@@ -215,8 +216,11 @@ def timed(argv, cwd, env=None, log=None):
 
 
 def junit_cases(path):
-    """[(area, file, test name, seconds)] from pytest's junit XML (times are setup + call + teardown)."""
+    """[(area, file, test name, seconds)] from pytest's junit XML (times are setup + call + teardown).
+    A file written by the floor environment's run (pytest_plugins/suite_time_junit.py names it so) is
+    the floor check."""
     cases = []
+    floor = Path(path).name.startswith("venv-floor-")
     for case in ET.parse(path).getroot().iter("testcase"):
         classname, name = case.get("classname", ""), case.get("name", "")
         parts = classname.split(".")
@@ -226,6 +230,8 @@ def junit_cases(path):
             area, file = "nbval (notebooks/)", "notebooks/" + classname.split(".", 1)[1]
         else:
             area, file = classname or "?", classname or "?"
+        if floor:
+            area, file = f"floor check ({area})", f"{file} (floor)"
         cases.append((area, file, name, float(case.get("time", 0.0))))
     return cases
 
@@ -252,11 +258,24 @@ def durations_tables(cases):
     return "\n".join(lines), total
 
 
-def pytest_env(junit):
-    env = dict(os.environ)
-    env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + f" --junitxml={junit}").strip()
-    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+PLUGINS = Path(__file__).resolve().parent / "pytest_plugins"
+
+
+def pytest_env(junit_dir, inherit_pythonpath=True):
+    """make's environment: every pytest it starts writes junit XML into junit_dir (suite_time_junit.py).
+    A fresh clone gets no PYTHONPATH of ours (it must import its own lstm_core)."""
+    shutil.rmtree(junit_dir, ignore_errors=True)
+    junit_dir.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUITE_TIME_JUNIT")}
+    env["SUITE_TIME_JUNIT_DIR"] = str(junit_dir)
+    inherited = env.get("PYTHONPATH") if inherit_pythonpath else None
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PLUGINS), inherited]))
+    env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " -p suite_time_junit").strip()
     return env
+
+
+def junit_files(junit_dir):
+    return sorted(Path(junit_dir).glob("*.xml"))
 
 
 def load_note():
@@ -267,13 +286,14 @@ def load_note():
 def test_fast_table(python=None):
     """`make test-fast` in this checkout, its durations by area."""
     OUT.mkdir(exist_ok=True)
-    junit = OUT / "test_fast.xml"
+    junit = OUT / "junit_test_fast"
     argv = ["make", "--no-print-directory", "test-fast"]
     if python:
         argv[1:1] = [f"PY={python}", "-o", ".venv/.installed-test"]
     note = load_note()
     wall, cpu, code = timed(argv, ROOT, pytest_env(junit), log=OUT / "test_fast.log")
-    tables, total = durations_tables(junit_cases(junit)) if junit.is_file() else ("(no junit XML)", 0.0)
+    cases = [case for path in junit_files(junit) for case in junit_cases(path)]
+    tables, total = durations_tables(cases) if cases else ("(no junit XML)", 0.0)
     head = ["| `make test-fast` | wall s | CPU s (make + children) | tests' own s | budget | |", "|---|---|---|---|---|---|",
             f"| this checkout{' (PY=' + python + ')' if python else ''} | {wall:.0f} | {cpu:.0f} | {total:.0f} | "
             f"≤ {TARGET_TEST_FAST_S:.0f} | {'met' if wall <= TARGET_TEST_FAST_S else 'NOT met'} (exit {code}) |"]
@@ -286,17 +306,19 @@ def test_fast_table(python=None):
 def fresh_clone_table():
     """A fresh clone of HEAD: its installs, then `make test`, timed apart; durations by area."""
     OUT.mkdir(exist_ok=True)
-    junit = OUT / "fresh_clone.xml"
+    junit = OUT / "junit_fresh_clone"
     note = load_note()
     with tempfile.TemporaryDirectory(prefix="lstm-fresh-clone-") as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
         install = timed(["make", "--no-print-directory", ".venv/.installed-test", ".venv-floor/.installed"], clone,
                         log=OUT / "fresh_clone_install.log")
-        test = timed(["make", "--no-print-directory", "test"], clone, pytest_env(junit), log=OUT / "fresh_clone_test.log")
+        test = timed(["make", "--no-print-directory", "test"], clone, pytest_env(junit, inherit_pythonpath=False),
+                     log=OUT / "fresh_clone_test.log")
         shutil.rmtree(clone, ignore_errors=True)
     wall, cpu = install[0] + test[0], install[1] + test[1]
-    tables, total = durations_tables(junit_cases(junit)) if junit.is_file() else ("(no junit XML)", 0.0)
+    cases = [case for path in junit_files(junit) for case in junit_cases(path)]
+    tables, total = durations_tables(cases) if cases else ("(no junit XML)", 0.0)
     ok = wall <= TARGET_FRESH_CLONE_S
     head = ["| fresh clone | wall s | CPU s | exit |", "|---|---|---|---|",
             f"| installs (.venv from the lock, .venv-floor) | {install[0]:.0f} | {install[1]:.0f} | {install[2]} |",
