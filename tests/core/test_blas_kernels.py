@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # the kernel matrix: subprocess suites under every OpenBLAS kernel; out of the fast loop
+pytestmark = pytest.mark.slow  # subprocesses under every kernel: out of the fast loop
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
