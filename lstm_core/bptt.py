@@ -15,7 +15,7 @@ i, f, o = σ(z)                  ->  dz = d(gate) σ (1 - σ)
 g = tanh(z_g)                   ->  dz_g = dg (1 - g²)
 z_t = W_x x_t + W_h h_{t-1} + b ->  dh_{t-1} = dz_t W_h,  dx_t = dz_t W_x
                                     dW_x = Σ_t dz_tᵀ x_t,  dW_h = Σ_t dz_tᵀ h_{t-1},  db = Σ_t dz_t
-y_t = W_y h_t + b_y             ->  see ``readout_backward``
+y_t = W_y h_t + b_y             ->  ``lstm_core.readout.readout_backward``
 
 The variants (``cell.cell_equations``) change the lines of the gate they replace: a gate fixed
 at 1 passes no gradient to its weights (dz = 0); ``no_output_tanh`` has h_t = o_t c_t, so
@@ -29,6 +29,7 @@ steps' slopes at once and BLAS products; it agrees with this loop to 1e-12 (``te
 import numpy as np
 
 from .checks import as_float_array, expect_shape
+from .fast import backward_fast
 from .params import LSTMParams
 
 
@@ -50,9 +51,7 @@ def backward(params, trace, dh, dc_last=None, return_dc=False, fast=False):
     dc_next = np.zeros((B, H))  # dL/dc_t flowing back from step t + 1
     if dc_last is not None:
         dc_next = dc_next + expect_shape("dc_last", as_float_array("dc_last", dc_last), shown[1:]).reshape(B, H)
-    if fast:
-        from .fast import backward_fast  # the fast path sits beside this one, in its own module
-
+    if fast:  # the fast path sits beside this one, in its own module
         grads, dxs, dh0, dc0, dc_all = backward_fast(params, trace, dh, dc_next)
     else:
         grads, dxs, dh0, dc0, dc_all = _backward_steps(params, trace, dh, dc_next)
@@ -113,18 +112,4 @@ def _backward_steps(params, trace, dh, dc_next):
     return LSTMParams(W_x=dW_x, W_h=dW_h, b=db), dxs, dh_next, dc_next, dc_all
 
 
-def readout_backward(params, trace, dy):
-    """Through ``y_t = W_y h_t + b_y``: ``(dW_y, db_y, dh)`` from ``dy`` = dL/dy_t (the shape of ``trace.y``)."""
-    if not params.has_readout:
-        raise ValueError("readout_backward: these params have no readout (W_y, b_y); give W_y when building them")
-    T, B, H = trace.h_all.shape
-    O = params.output_size
-    shown = (T, B, O) if trace.batched else (T, O)
-    dy = expect_shape("dy", as_float_array("dy", dy), shown).reshape(T, B, O)  # (T, B, O)
-    dW_y = dy.reshape(T * B, O).T @ trace.h_all.reshape(T * B, H)  # (O, H)
-    db_y = dy.sum(axis=(0, 1))  # (O,)
-    dh = dy @ params.W_y  # (T, B, H)
-    return dW_y, db_y, dh if trace.batched else dh[:, 0]
-
-
-__all__ = ["backward", "readout_backward"]
+__all__ = ["backward"]

@@ -18,6 +18,8 @@ import numpy as np
 
 from .gates import GATES
 from .params import LSTMParams
+from .readout import readout
+from .trace import Trace
 
 # Numbers per chunk of gate slopes in ``backward_fast`` (64 KB): all steps at once when they are small
 SLOPE_CHUNK = 2**13
@@ -62,8 +64,6 @@ def slopes(a, H):
 
 def forward_fast(params, xs, h0, c0, batched, variant="vanilla"):
     """``sequence.forward`` for checked inputs: xs (T, B, D), h0 and c0 (B, H)."""
-    from .sequence import Trace, readout
-
     _vanilla_only(variant)
     T, B, _ = xs.shape
     H = params.hidden_size

@@ -25,7 +25,7 @@ n_t = tanh(a_xn + r_t a_hn)          ->  da_xn = dn_t (1 - n_t²),  dr_t = da_xn
 h_t = (1 - z_t) n_t + z_t h_{t-1}    ->  dn_t = dh_t (1 - z_t),  dz_t = dh_t (h_{t-1} - n_t),
                                          dh_{t-1} = dh_t z_t + da_h W_h
 dW_x = Σ_t da_xᵀ x_t,  db_x = Σ_t da_x,  dW_h = Σ_t da_hᵀ h_{t-1},  db_h = Σ_t da_h,  dx_t = da_x W_x
-y_t = W_y h_t + b_y                  ->  ``lstm_core.bptt.readout_backward`` works on a GRUTrace too
+y_t = W_y h_t + b_y                  ->  ``lstm_core.readout.readout_backward`` works on a GRUTrace too
 
 b_hn sits inside r_t (a_hn = W_hn h_{t-1} + b_hn is multiplied by r_t), so unlike the LSTM's the two
 bias vectors cannot be summed into one: b_x and b_h are kept apart. The GRU has no cell state: h_t
@@ -37,9 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import LayerArrays, TraceBase
+from .arrays import LayerArrays
 from .checks import as_float_array, expect_shape
-from .sequence import as_sequence, initial_state, readout
+from .readout import readout
+from .sequences import as_sequence, initial_state
+from .trace import TraceBase
 
 # PyTorch's order of the gate blocks in weight_ih, weight_hh, bias_ih, bias_hh
 GRU_GATES = ("r", "z", "n")

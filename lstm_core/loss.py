@@ -21,10 +21,11 @@ readout are shared.
 
 import numpy as np
 
-from .bptt import backward, readout_backward
+from .bptt import backward
 from .checks import as_float_array, expect_shape
 from .gru import GRUParams, gru_backward, gru_forward
 from .params import LSTMParams
+from .readout import readout_backward
 from .rnn import RNNParams, rnn_backward, rnn_forward
 from .sequence import forward
 

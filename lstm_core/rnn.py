@@ -15,7 +15,7 @@ Equations (forward  ->  backward, walked from t = T down to 1)
 h_t = tanh(z_t)                    ->  dz_t = dh_t (1 - h_t²)
 z_t = W_x x_t + W_h h_{t-1} + b    ->  dh_{t-1} += dz_t W_h,  dx_t = dz_t W_x
                                        dW_x = Σ_t dz_tᵀ x_t,  dW_h = Σ_t dz_tᵀ h_{t-1},  db = Σ_t dz_t
-y_t = W_y h_t + b_y                ->  ``lstm_core.bptt.readout_backward`` works on an RNNTrace too
+y_t = W_y h_t + b_y                ->  ``lstm_core.readout.readout_backward`` works on an RNNTrace too
 
 Every step multiplies the carried gradient by diag(1 - h_t²) W_h: there is no additive
 path like the LSTM's c_t = f_t c_{t-1} + ..., which is why its gradient fades (or blows up).
@@ -25,10 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import LayerArrays, TraceBase
+from .arrays import LayerArrays
 from .checks import as_float_array, expect_shape
 from .cell import weighted_sum
-from .sequence import as_sequence, initial_state, readout
+from .readout import readout
+from .sequences import as_sequence, initial_state
+from .trace import TraceBase
 
 
 @dataclass(eq=False, repr=False)
