@@ -47,7 +47,9 @@ def _run(params, xs, h0, c0, variant="vanilla", fast=False):
     if c0 is not None:
         raise ValueError(f"c0: {'an RNN' if isinstance(params, RNNParams) else 'a GRU'} has no cell state; "
                          "leave c0 as None")
-    return (rnn_forward if isinstance(params, RNNParams) else gru_forward)(params, xs, h0=h0)
+    if isinstance(params, RNNParams):
+        return rnn_forward(params, xs, h0=h0)
+    return gru_forward(params, xs, h0=h0, fast=fast)
 
 
 def _targets(params, trace, targets):
@@ -90,6 +92,6 @@ def loss_and_grads(params, xs, targets, h0=None, c0=None, variant="vanilla", fas
     elif isinstance(params, RNNParams):
         grads = rnn_backward(params, trace, dh)[0]
     else:
-        grads = gru_backward(params, trace, dh)[0]
+        grads = gru_backward(params, trace, dh, fast=fast)[0]
     grads.W_y, grads.b_y = dW_y, db_y
     return loss, grads, trace
