@@ -44,7 +44,7 @@ from .bptt import backward
 from .rnn import RNNParams, RNNTrace, rnn_forward, rnn_backward
 from .gru import GRUParams, GRUTrace, gru_forward, gru_backward
 from .loss import mse_loss, loss_and_grads
-from .train import train
+from .gradient_descent import train
 
 __all__ = [
     "GATES",

@@ -14,7 +14,7 @@ remember_first:  x_1 = ±1, x_2 .. x_T = 0 (or noise),  y = x_1           (a mem
 delayed_recall:  remember_first with noise in the gap, and separate training and test streams
 
 The ``*_TASK``, ``*_MODEL`` and ``*_TRAINING`` constants are the settings the lessons use;
-``tests/core/test_train.py`` checks that they reach the accuracy the lessons promise.
+``tests/core/test_gradient_descent.py`` checks that they reach the accuracy the lessons promise.
 """
 
 import numpy as np

@@ -41,8 +41,8 @@ from ..checks import as_float_array, as_scalar, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_backward, rnn_forward, RNNParams
 from ..sequence import forward
-from ..train import clip_by_global_norm
-from .l04_memory import cell_carry
+from ..gradient_descent import clip_by_global_norm
+from .l04_conveyor_belt import cell_carry
 from .questions import Question
 
 

@@ -34,7 +34,7 @@ from ..loss import mse_loss
 from ..params import LSTMParams
 from ..sequence import forward
 from ..tasks import COUNT_TASK, COUNT_TRAINING, counting
-from ..train import train
+from ..gradient_descent import train
 from .l03_vector import readout_bound
 from .questions import Question
 

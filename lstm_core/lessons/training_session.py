@@ -3,7 +3,7 @@
 ``TrainingSession`` holds the settings of the next run (lr, H, steps), trains from the start weights of that H
 (``l06_training.counting_start``) with ``lstm_core.train``, records the loss of every step, can be stopped, and
 reads what the run changed (``l06_training.activation_change``). The explorer
-(``lstm_core.explore.explorers.training``) only shows it.
+(``lstm_core.explore.explorers.train_to_count``) only shows it.
 """
 
 import numpy as np
@@ -13,7 +13,7 @@ from ..examples import SEQUENCE
 from ..loss import mse_loss
 from ..sequence import forward
 from ..tasks import COUNT_TASK, COUNT_TRAINING, counting
-from ..train import History, train
+from ..gradient_descent import History, train
 from .l06_training import activation_change, counting_start
 
 IDLE, RUNNING, DONE, STOPPED = "idle", "running", "done", "stopped"
@@ -29,7 +29,7 @@ class TrainingSession:
     longer finite: then ``error`` says why).
 
     Read after a run: ``params`` (the trained params; the start params before a run), ``history``
-    (``lstm_core.train.History``), ``losses`` (the curve: the loss of the params after 0, 1, ... updates,
+    (``lstm_core.gradient_descent.History``), ``losses`` (the curve: the loss of the params after 0, 1, ... updates,
     ending with ``history.final_loss`` when the run finished), ``steps_done``, ``before`` and ``after``
     (``forward`` of the start and trained params on 1, 2, 3; ``after`` is None before a run), ``change``
     (``activation_change(before, after)``). ``run_settings`` are the settings the shown run used;

@@ -164,7 +164,7 @@ def test_each_layer_has_modules():
 @pytest.mark.parametrize(
     "module, source, expected",
     [
-        ("lstm_core.sequence", "from .lessons.l04_memory import DEFAULTS\n", "imports lstm_core.lessons.l04_memory (lessons)"),
+        ("lstm_core.sequence", "from .lessons.l04_conveyor_belt import DEFAULTS\n", "imports lstm_core.lessons.l04_conveyor_belt (lessons)"),
         ("lstm_core.sequence", "from lstm_core.explore import quiz\n", "imports lstm_core.explore (explore)"),
         ("lstm_core.sequence", "from . import lessons\n", "imports lstm_core.lessons (lessons)"),
         ("lstm_core.lessons.l02_step", "from ..explore.panels import render\n", "imports lstm_core.explore.panels (explore)"),

@@ -1,4 +1,4 @@
-"""lstm_core.train and lstm_core.tasks: the lessons' training runs reach what they promise."""
+"""lstm_core.gradient_descent (``train``) and lstm_core.tasks: the lessons' training runs reach what they promise."""
 
 import copy
 
@@ -18,7 +18,7 @@ from lstm_core.tasks import (
     remember_first,
     sine,
 )
-from lstm_core.train import clip_by_global_norm, global_norm, train, with_forget_bias
+from lstm_core.gradient_descent import clip_by_global_norm, global_norm, train, with_forget_bias
 
 
 def assert_same_params(a, b):

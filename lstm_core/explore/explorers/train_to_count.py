@@ -2,7 +2,7 @@
 compare every activation for 1, 2, 3 before and after training.
 
 Every number comes from a ``lstm_core.lessons.training_session.TrainingSession`` (the settings, the run of
-``lstm_core.train``, its history and the activations before and after); ``panels/training.py`` draws
+``lstm_core.train``, its history and the activations before and after); ``panels/training_run.py`` draws
 it. This module owns the widgets: the sliders, Train, the progress bar and the "next run: …" line.
 Training runs synchronously in the kernel when Train is clicked; the session calls back every few
 steps, and the explorer moves the progress bar and redraws the loss curve.
@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from lstm_core.lessons.training_session import TrainingSession
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
-from ..panels import training as panels
+from ..panels import training_run as panels
 from ..panels.render import BlitFigure
 
 #: log10 of the learning rate's range (1e-4 .. 1)
