@@ -58,7 +58,7 @@ def _targets(params, trace, targets):
     B = trace.xs.shape[1]
     targets = as_float_array("targets", targets)
     if not trace.batched and targets.ndim == 0 and O == 1:
-        targets = targets.reshape(1)  # the seeds' "predict 4"
+        targets = targets.reshape(1)  # the worked examples' "predict 4"
     expect_shape("targets", targets, (B, O) if trace.batched else (O,))
     return targets.reshape(B, O)
 

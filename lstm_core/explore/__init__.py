@@ -20,14 +20,14 @@ def gated_signal(z_i=0.0, A=1.0):
 
 
 def scalar_walkthrough(params=None, xs=None):
-    """Lesson 02: the scalar seed, all weights on sliders, the cell diagram, Play through time."""
+    """Lesson 02: the scalar worked example, all weights on sliders, the cell diagram, Play through time."""
     from .explorers.scalar import ScalarWalkthrough
 
     return ScalarWalkthrough(params, xs)
 
 
 def vector_walkthrough(params=None, xs=None):
-    """Lesson 03: the vector seed (H = 2), weight and activation heatmaps, the cell diagram."""
+    """Lesson 03: the vector worked example (H = 2), weight and activation heatmaps, the cell diagram."""
     from .explorers.vector import VectorWalkthrough
 
     return VectorWalkthrough(params, xs)

@@ -1,6 +1,6 @@
 """Lesson 06's core: fit the readout alone by least squares, and read what a training run changed.
 
-The scalar seed's gates are kept and only its readout y_T = W_y h_T + b_y is learned: with the
+The scalar worked example's gates are kept and only its readout y_T = W_y h_T + b_y is learned: with the
 gates fixed, h_T is fixed too, so the best W_y, b_y solve a linear least-squares problem in
 closed form (no gradient steps needed). The other functions are the lesson's shared starting
 weights and two readings of a run: how far each quantity moved, and after how many Adam steps
@@ -64,7 +64,7 @@ def fit_readout(params, xs, ys, h0=None, c0=None):
 
 
 def counting_start(hidden_size=2, seed=COUNT_TASK["seed"]):
-    """Lesson 06's starting weights: the vector seed's exact weights for H = 2, else
+    """Lesson 06's starting weights: the vector worked example's exact weights for H = 2, else
     ``LSTMParams.random(1, H, 1, seed)`` (the seed has no weights for other sizes)."""
     H = expect_int("hidden_size", hidden_size)
     if H == 2:

@@ -108,7 +108,7 @@ class TrainingExplorer(Explorer):
         self.session.configure(values["lr"], values["H"], values["steps"])
 
     def reset(self):
-        """The starting slider values, the seed weights, and no curves at all."""
+        """The starting slider values, the worked example's weights, and no curves at all."""
         if self.running:
             return
         self.session.forget_runs()
