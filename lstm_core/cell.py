@@ -21,19 +21,8 @@ h'  = o * tanh(c')
 import numpy as np
 
 from .checks import as_float_array, expect_shape
+from .fixed_order import weighted_sum
 from .elementary import sigmoid, tanh  # the printed path's σ and tanh (one place; see elementary.py)
-
-
-def weighted_sum(W, v):
-    """W v for every row of ``v``, summed in a fixed order: (..., n) with W (m, n) -> (..., m).
-
-    The elementwise products W[k, j] v[j] are added along j by numpy's own sum, never by a BLAS
-    dot product: OpenBLAS picks its kernel by CPU, and its AVX-512 kernels round a short dot
-    product differently from the others (the vector worked example's prediction then ends in
-    ...377 instead of ...376). Everything the lessons print goes through here, so it comes out
-    the same on every machine.
-    """
-    return (v[..., None, :] * W).sum(axis=-1)
 
 
 VARIANTS = ("vanilla", "no_forget_gate", "no_input_gate", "no_output_gate", "no_output_tanh", "coupled_input_forget")

@@ -34,7 +34,7 @@ itself is the memory, and z_t near 1 carries it forward (∂h_t/∂h_{t-1} conta
 GRU's counterpart of the LSTM's diag(f_t)).
 
 Like the LSTM, the GRU has a plain path (the default: loops over t with the equations, products in
-``cell.weighted_sum``'s fixed order, σ and tanh from ``lstm_core.elementary``) and a fast path,
+``fixed_order.weighted_sum``'s fixed order, σ and tanh from ``lstm_core.elementary``) and a fast path,
 ``fast=True`` (GEMMs, σ inlined, buffers reused), which agrees with it to about 1e-15
 (``tests/core/test_gru.py``).
 """
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import LayerArrays
-from .cell import weighted_sum
+from .fixed_order import weighted_sum
 from .checks import as_float_array, expect_shape
 from .elementary import sigmoid, tanh  # the printed path's σ and tanh (one place; see elementary.py)
 from .readout import readout

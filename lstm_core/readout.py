@@ -13,7 +13,7 @@ Equations (forward  ->  backward)
 y_t = W_y h_t + b_y   ->  dW_y = Σ_t dy_tᵀ h_t,  db_y = Σ_t dy_t,  dh_t = dy_t W_y
 """
 
-from .cell import weighted_sum
+from .fixed_order import weighted_sum
 from .checks import as_float_array, expect_shape
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from .arrays import LayerArrays
 from .checks import as_float_array, expect_shape
-from .cell import weighted_sum
+from .fixed_order import weighted_sum
 from .readout import readout
 from .sequences import as_sequence, initial_state
 from .trace import TraceBase
