@@ -28,35 +28,45 @@ along its short last axis, which was most of the plain path's time.)
 import numpy as np
 
 
-def _pairwise(a, start, n):
-    """The sum of the slabs a[start], ..., a[start + n - 1] (each (..., m)) in numpy's pairwise order."""
+def _pairwise(a, n):
+    """The sum of the slabs a[0], ..., a[n - 1] (each (..., m)) in numpy's pairwise order."""
     if n < 8:
-        total = a[start].copy()
-        for j in range(start + 1, start + n):
+        total = a[0] + a[1] if n > 1 else a[0].copy()
+        for j in range(2, n):
             total += a[j]
         return total
     if n <= 128:
-        r = a[start : start + 8].copy()  # r_0 .. r_7, (8, ..., m)
-        whole = n - n % 8
-        for block in range(start + 8, start + whole, 8):
-            r += a[block : block + 8]
+        whole = n - n % 8  # the terms in whole blocks of 8
+        r = a[0:8]  # r_0 .. r_7, (8, ..., m)
+        if whole >= 16:
+            r = r + a[8:16]
+            for block in range(16, whole, 8):
+                r += a[block : block + 8]
         pairs = r[0::2] + r[1::2]  # (r_0 + r_1), (r_2 + r_3), (r_4 + r_5), (r_6 + r_7)
         quads = pairs[0::2] + pairs[1::2]
         total = quads[0] + quads[1]
-        for j in range(start + whole, start + n):
+        for j in range(whole, n):
             total += a[j]
         return total
     n2 = n // 2
     n2 -= n2 % 8
-    return _pairwise(a, start, n2) + _pairwise(a, start + n2, n - n2)
+    return _pairwise(a[:n2], n2) + _pairwise(a[n2:], n - n2)
 
 
 def weighted_sum(W, v):
     """W v for every row of ``v``, summed in the fixed order above: (..., n) with W (m, n) -> (..., m)."""
     n = W.shape[1]
-    # a_j = W[:, j] v_j for every column j, as slabs a[j] of shape (..., m)
-    a = np.moveaxis(v, -1, 0)[..., None] * W.T.reshape((n,) + (1,) * (v.ndim - 1) + (W.shape[0],))
-    total = _pairwise(a, 0, n)
+    if n == 1:
+        total = v * W[:, 0]  # (..., 1) * (m,): the one term a_0
+    else:
+        W_T = np.ascontiguousarray(W.T)  # (n, m): column j of W as row j, contiguous for the products
+        if v.ndim == 1:
+            a = v[:, None] * W_T  # a[j] = W[:, j] v_j, (n, m)
+        elif v.ndim == 2:
+            a = v.T[:, :, None] * W_T[:, None, :]  # (n, B, m)
+        else:
+            a = np.moveaxis(v, -1, 0)[..., None] * W_T.reshape((n,) + (1,) * (v.ndim - 1) + (W.shape[0],))
+        total = _pairwise(a, n)
     total += 0.0  # numpy's sum starts from 0: -0.0 sums come out +0.0, as before
     return total
 
