@@ -47,10 +47,11 @@ def cell_equations(params, x, h_prev, c_prev, variant="vanilla"):
     # (W_x x + W_h h) + b: the worked examples' order of additions, so their digits come out exactly
     z = weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h_prev) + params.b  # (B, 4H)
     z_i, z_f, z_g, z_o = (z[..., n * H : (n + 1) * H] for n in range(4))  # GATES order i, f, g, o
-    i = sigmoid(z_i)  # (B, H)
-    f = sigmoid(z_f)
+    # i = σ(z_i), f = σ(z_f), o = σ(z_o): σ is elementwise, so one call over the three blocks gives the
+    # same values (each call of the CPU-independent σ has a fixed cost of many numpy operations)
+    ifo = sigmoid(np.concatenate((z_i, z_f, z_o), axis=-1))  # (B, 3H)
+    i, f, o = ifo[..., :H], ifo[..., H : 2 * H], ifo[..., 2 * H :]  # (B, H) each
     g = tanh(z_g)
-    o = sigmoid(z_o)
     if variant == "no_forget_gate":
         f = np.ones_like(f)
     elif variant == "no_input_gate":

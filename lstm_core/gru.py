@@ -196,10 +196,10 @@ def gru_forward(params, xs, h0=None, fast=False):
     for x in xs:  # x_t: (B, D)
         a_x = weighted_sum(params.W_x, x) + params.b_x  # (B, 3H)  a_x = W_x x_t + b_x
         a_h = weighted_sum(params.W_h, h_prev) + params.b_h  # (B, 3H)  a_h = W_h h_{t-1} + b_h
-        a_xr, a_xz, a_xn = blocks(a_x, H)  # (B, H) each
-        a_hr, a_hz, a_hn = blocks(a_h, H)
-        r = sigmoid(a_xr + a_hr)  # r_t = σ(a_xr + a_hr)
-        z = sigmoid(a_xz + a_hz)  # z_t = σ(a_xz + a_hz)
+        a_xn, a_hn = a_x[..., 2 * H :], a_h[..., 2 * H :]  # (B, H) each
+        # r_t = σ(a_xr + a_hr), z_t = σ(a_xz + a_hz): the r and z blocks side by side, one σ for both
+        rz = sigmoid(a_x[..., : 2 * H] + a_h[..., : 2 * H])  # (B, 2H)
+        r, z = rz[..., :H], rz[..., H:]  # (B, H) each
         n = tanh(a_xn + r * a_hn)  # n_t = tanh(a_xn + r_t ⊙ a_hn), b_hn inside r_t ⊙ (…)
         h = (1.0 - z) * n + z * h_prev  # h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}
         steps.append((r, z, n, a_hn, h))

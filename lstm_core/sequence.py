@@ -47,12 +47,11 @@ def forward(params, xs, h0=None, c0=None, variant="vanilla", fast=False):
     if fast:  # the fast path sits beside this one, in its own module
         return forward_fast(params, xs, h0, c0, batched, variant)
 
-    steps = []  # (i, f, g, o, c, h) of every step, each (B, H)
-    h, c = h0, c0
-    for x in xs:  # x_t: (B, D)
-        i, f, g, o, c, h = cell_equations(params, x, h, c, variant)
-        steps.append((i, f, g, o, c, h))
-    i, f, g, o, c, h = (np.stack(q) for q in zip(*steps))  # each (T, B, H)
+    i, f, g, o, c, h = (np.empty((T, B, H)) for _ in range(6))  # every step's values, each (T, B, H)
+    h_prev, c_prev = h0, c0
+    for t, x in enumerate(xs):  # x_t: (B, D)
+        i[t], f[t], g[t], o[t], c[t], h[t] = cell_equations(params, x, h_prev, c_prev, variant)
+        h_prev, c_prev = h[t], c[t]
     return Trace(xs=xs, h0=h0, c0=c0, i_all=i, f_all=f, g_all=g, o_all=o, c_all=c, h_all=h,
                  y_all=readout(params, h), batched=batched, variant=variant)
 
