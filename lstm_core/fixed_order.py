@@ -71,4 +71,19 @@ def weighted_sum(W, v):
     return total
 
 
-__all__ = ["weighted_sum"]
+def summed_products(a, b):
+    """Σ_t a_tᵀ b_t for a (T, B, m) and b (T, B, n): (m, n), summed in a fixed order.
+
+    The backward pass's weight gradients (dW_x = Σ_t dz_tᵀ x_t, ...). Each step's products
+    a_t[β, k] b_t[β, j] are added over the batch β in the order above (``weighted_sum`` of the
+    step's columns), and the steps one after another in order, never by a BLAS product: training
+    adds these up thousands of times, and a last-bit difference there grows into another trained
+    network. (The same bits as ``(a_t.T[:, None, :] * b_t.T[None, :, :]).sum(axis=-1)`` per step.)
+    """
+    total = np.zeros((a.shape[-1], b.shape[-1]))  # (m, n)
+    for a_t, b_t in zip(a, b):  # (B, m), (B, n)
+        total += weighted_sum(np.ascontiguousarray(b_t.T), np.ascontiguousarray(a_t.T))  # Σ_β a[β, k] b[β, j]
+    return total
+
+
+__all__ = ["summed_products", "weighted_sum"]

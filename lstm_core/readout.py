@@ -13,7 +13,7 @@ Equations (forward  ->  backward)
 y_t = W_y h_t + b_y   ->  dW_y = Σ_t dy_tᵀ h_t,  db_y = Σ_t dy_t,  dh_t = dy_t W_y
 """
 
-from .fixed_order import weighted_sum
+from .fixed_order import summed_products, weighted_sum
 from .checks import as_float_array, expect_shape
 
 
@@ -35,9 +35,9 @@ def readout_backward(params, trace, dy):
     O = params.output_size
     shown = (T, B, O) if trace.batched else (T, O)
     dy = expect_shape("dy", as_float_array("dy", dy), shown).reshape(T, B, O)  # (T, B, O)
-    dW_y = dy.reshape(T * B, O).T @ trace.h_all.reshape(T * B, H)  # (O, H)
+    dW_y = summed_products(dy, trace.h_all)  # Σ_t dy_tᵀ h_t, (O, H)
     db_y = dy.sum(axis=(0, 1))  # (O,)
-    dh = dy @ params.W_y  # (T, B, H)
+    dh = weighted_sum(params.W_y.T, dy)  # dy W_y, (T, B, H)
     return dW_y, db_y, dh if trace.batched else dh[:, 0]
 
 
