@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import LayerArrays
-from .fixed_order import weighted_sum
+from .fixed_order import summed_products, weighted_sum
 from .checks import as_float_array, expect_shape
 from .elementary import sigmoid, tanh  # the printed path's σ and tanh (one place; see elementary.py)
 from .readout import readout
@@ -227,18 +227,24 @@ def gru_backward(params, trace, dh, return_dh=False, fast=False):
     dh = expect_shape("dh", as_float_array("dh", dh), shown).reshape(T, B, H)  # (T, B, H)
     da_x, da_h, dh_total, dh0 = (_backward_fast if fast else _backward_steps)(params, trace, dh)
 
-    # a_x = W_x x_t + b_x and a_h = W_h h_{t-1} + b_h serve every step: their gradients sum over
-    # (t, batch), each as one product over all steps
+    # a_x = W_x x_t + b_x and a_h = W_h h_{t-1} + b_h serve every step: their gradients sum over (t, batch);
+    # the plain path in a fixed order (fixed_order.summed_products), the fast one as one GEMM each
     h_prev = np.concatenate([trace.h0[None], trace.h_all[:-1]])  # h_{t-1} of every step, (T, B, H)
     da_x2, da_h2 = da_x.reshape(T * B, 3 * H), da_h.reshape(T * B, 3 * H)  # every step and sequence a row
+    if fast:
+        dW_x, dW_h = da_x2.T @ trace.xs.reshape(T * B, -1), da_h2.T @ h_prev.reshape(T * B, H)
+        dxs = da_x @ params.W_x  # (T, B, D)
+    else:
+        dW_x = summed_products(da_x, trace.xs)  # dW_x = Σ_t da_xᵀ x_t, (3H, D)
+        dW_h = summed_products(da_h, h_prev)  # dW_h = Σ_t da_hᵀ h_{t-1}, (3H, H)
+        dxs = weighted_sum(params.W_x.T, da_x)  # dx_t = da_x W_x, (T, B, D)
     grads = GRUParams(
-        W_x=da_x2.T @ trace.xs.reshape(T * B, -1),  # dW_x = Σ_t da_xᵀ x_t, (3H, D)
-        W_h=da_h2.T @ h_prev.reshape(T * B, H),  # dW_h = Σ_t da_hᵀ h_{t-1}, (3H, H)
+        W_x=dW_x,
+        W_h=dW_h,
         b_x=da_x2.sum(axis=0),  # db_x = Σ_t da_x
         b_h=da_h2.sum(axis=0),  # db_h = Σ_t da_h
         **({"W_y": np.zeros_like(params.W_y), "b_y": np.zeros_like(params.b_y)} if params.has_readout else {}),
     )
-    dxs = da_x @ params.W_x  # dx_t = da_x W_x, (T, B, D)
     out = (grads, dxs, dh0) if trace.batched else (grads, dxs[:, 0], dh0[0])
     if return_dh:
         out += (trace.as_given(dh_total),)
@@ -277,7 +283,7 @@ def _backward_steps(params, trace, dh):
         da_x_all[t] = np.concatenate([da_r, da_z, da_xn], axis=-1)  # (B, 3H), blocks r, z, n
         da_h_all[t] = np.concatenate([da_r, da_z, da_hn], axis=-1)
         # a_h = W_h h_{t-1} + b_h
-        dh_next = dh_prev + da_h_all[t] @ params.W_h  # dL/dh_{t-1}, (B, H)
+        dh_next = dh_prev + weighted_sum(params.W_h.T, da_h_all[t])  # dL/dh_{t-1} = ... + da_h W_h, (B, H)
     return da_x_all, da_h_all, dh_total, dh_next
 
 
