@@ -1,6 +1,6 @@
 """How fast is lstm_core's forward and forward + backward? Prints a table; not a test.
 
-    .venv/bin/python benchmarks/core_speed.py             # lstm_core vs the vector seed's loop
+    .venv/bin/python benchmarks/core_speed.py             # lstm_core vs the vector worked example's loop
     /tmp/torchenv/bin/python benchmarks/core_speed.py     # ... and vs torch.nn.LSTM (CPU), if importable
     .venv/bin/python benchmarks/core_speed.py --quick     # 4 sizes instead of 36
 
@@ -10,11 +10,13 @@ Columns, per size (B sequences, T steps, H hidden units, D inputs), all medians 
   the whole Trace).
 - ``ours f+b``: the fast path, ``forward(..., fast=True)`` then ``backward(params, trace, dh, fast=True)``
   with a random dh (T, B, H): gradients of W_x, W_h, b, xs, h0, c0.
-- ``plain f+b``: the reading path, ``forward`` then ``backward`` with their defaults (the plain loops that
-  the lessons run and a reader meets first).
-- ``seed fwd``: the vector seed's forward (shared/seeds/vector_lstm_worked_example.txt) as it wrote
-  it: four (H, D+H) matrices over ``np.vstack((x, h))`` column vectors, one step at a time, one
-  sequence of the batch at a time. The seed has no backward pass, so this column is FORWARD ONLY.
+- ``plain fwd``, ``plain f+b``: the reading path, ``forward`` (then ``backward``) with their defaults: the
+  plain loops that the lessons run and a reader meets first, with lstm_core.elementary's CPU-independent
+  σ and tanh and fixed-order sums.
+- ``example fwd``: the vector worked example's forward (shared/seeds/vector_lstm_worked_example.txt) as
+  it was written: four (H, D+H) matrices over ``np.vstack((x, h))`` column vectors, one step at a time,
+  one sequence of the batch at a time, numpy's np.exp and np.tanh. It has no backward pass, so this
+  column is FORWARD ONLY.
 - ``torch64 / torch32``: ``torch.nn.LSTM(D, H)`` on the CPU, float64 / float32, same weights, inputs
   (T, B, D). Forward under ``torch.no_grad()`` (what a forward-only user runs, and the faster torch
   path); f+b is forward with autograd + ``torch.autograd.grad`` of the same outputs w.r.t. the same
@@ -29,8 +31,8 @@ long enough (several calls in a row for fast ones) to last ~0.15 s / repeats, so
 machine hits them alike; the median repeat is reported. The same repeats are also timed by
 time.thread_time (CPU time of this thread, where all of it runs), printed as a second table:
 on a shared machine the wall clock also counts time when other processes held the core. When
-one call of the seed loop takes over 0.25 s it is timed by a single call (marked *), not a
-median. The whole grid (36 sizes) takes a few minutes on an idle 2-core machine (--quick: 4 sizes).
+one call of the worked example's loop takes over 0.25 s it is timed by a single call (marked *),
+not a median. The whole grid (36 sizes) takes a few minutes on an idle 2-core machine (--quick: 4 sizes).
 """
 
 import argparse
@@ -62,7 +64,7 @@ QUICK = [(1, 50, 16, 1), (1, 200, 16, 1), (32, 50, 16, 1), (32, 50, 64, 16)]
 # The issue's learner sizes: one sequence, up to 200 steps, up to 16 units
 LEARNER = lambda size: size[0] == 1 and size[1] <= 200 and size[2] <= 16  # noqa: E731
 BUDGET_S = 0.15  # seconds per contender and size (at least 3 repeats of one call when slower)
-SEED_SLOW_S = 0.25  # one seed-loop call slower than this: timed once (after a warm-up), marked *
+EXAMPLE_SLOW_S = 0.25  # one call of the worked example's loop slower than this: timed once (after a warm-up), marked *
 
 
 # --------------------------------------------------------------------------- timing
@@ -95,13 +97,13 @@ def interleaved_medians(fns, budget=BUDGET_S, min_repeats=3, max_repeats=5):
     return {n: (float(np.median(wall[n])), float(np.median(cpu[n]))) for n in fns}
 
 
-# --------------------------------------------------------------------------- the seed, as written
-class SeedLSTM:
-    """The vector seed's forward, operation for operation (per-gate (H, D+H) weights over [x; h])."""
+# --------------------------------------------------------------------------- the worked example, as written
+class ExampleLSTM:
+    """The vector worked example's forward, operation for operation (per-gate (H, D+H) weights over [x; h])."""
 
     def __init__(self, params):
         H = params.hidden_size
-        # LSTMParams stacks i, f, g, o; the seed keeps Wf, Wi, Wc, Wo over [x; h] and (H, 1) biases
+        # LSTMParams stacks i, f, g, o; the worked example keeps Wf, Wi, Wc, Wo over [x; h] and (H, 1) biases
         blocks = {k: np.hstack(params.gate(k)[:2]) for k in L.GATES}  # (H, D+H) each
         self.Wf, self.Wi, self.Wc, self.Wo = blocks["f"], blocks["i"], blocks["g"], blocks["o"]
         self.bf, self.bi, self.bc, self.bo = (params.gate(k)[2].reshape(H, 1) for k in ("f", "i", "g", "o"))
@@ -137,7 +139,7 @@ class SeedLSTM:
         return h_states[1:], c_states[1:], gate_values
 
     def forward_batch(self, xs):
-        """The seed has no batch axis: one forward per sequence of xs (T, B, D)."""
+        """The worked example has no batch axis: one forward per sequence of xs (T, B, D)."""
         return [self.forward(xs[:, b]) for b in range(xs.shape[1])]
 
 
@@ -186,28 +188,29 @@ def torch_runs(params, xs, dh, dtype):
 
 def run_size(B, T, H, D):
     params, xs, dh = make_problem(B, T, H, D)
-    seed = SeedLSTM(params)
+    example = ExampleLSTM(params)
     fns = {
         "ours_fwd": lambda: L.forward(params, xs, fast=True),
         "ours_fb": lambda: L.backward(params, L.forward(params, xs, fast=True), dh, fast=True),
+        "plain_fwd": lambda: L.forward(params, xs),
         "plain_fb": lambda: L.backward(params, L.forward(params, xs), dh),
-        "seed_fwd": lambda: seed.forward_batch(xs),
+        "example_fwd": lambda: example.forward_batch(xs),
     }
     if torch is not None:
         for name, dtype in (("t64", torch.float64), ("t32", torch.float32)):
             fns[f"{name}_fwd"], fns[f"{name}_fb"] = torch_runs(params, xs, dh, dtype)
-    # A slow seed loop is timed by one call (after this first, warm-up, call), apart from the
-    # others, so that it does not set their number of repeats.
-    slow_seed = {}
+    # A slow worked-example loop is timed by one call (after this first, warm-up, call), apart from
+    # the others, so that it does not set their number of repeats.
+    slow = {}
     start = time.perf_counter()
-    fns["seed_fwd"]()
-    if time.perf_counter() - start > SEED_SLOW_S:
-        seed_fwd = fns.pop("seed_fwd")
+    fns["example_fwd"]()
+    if time.perf_counter() - start > EXAMPLE_SLOW_S:
+        example_fwd = fns.pop("example_fwd")
         start, start_cpu = time.perf_counter(), time.thread_time()
-        seed_fwd()
-        slow_seed["seed_fwd"] = (time.perf_counter() - start, time.thread_time() - start_cpu)
-    medians = {**interleaved_medians(fns), **slow_seed}
-    row = {"size": (B, T, H, D), "seed_single": bool(slow_seed)}
+        example_fwd()
+        slow["example_fwd"] = (time.perf_counter() - start, time.thread_time() - start_cpu)
+    medians = {**interleaved_medians(fns), **slow}
+    row = {"size": (B, T, H, D), "example_single": bool(slow)}
     row.update({n: wall for n, (wall, _) in medians.items()})
     row["cpu"] = {n: cpu for n, (_, cpu) in medians.items()}
     return row
@@ -220,15 +223,17 @@ def ms(seconds):
 
 def table(rows):
     """Wall-clock medians (time.perf_counter), and the ratios from them."""
-    head = ["B", "T", "H", "D", "ours fwd", "ours f+b", "plain f+b", "seed fwd", "seed/ours fwd"]
+    head = ["B", "T", "H", "D", "ours fwd", "ours f+b", "plain fwd", "plain f+b", "example fwd", "example/ours fwd",
+            "example/plain fwd"]
     if torch is not None:
         head += ["torch64 fwd", "torch64 f+b", "torch64/ours fwd", "torch64/ours f+b", "torch64/plain f+b",
                  "torch32 fwd", "torch32 f+b", "torch32/ours fwd", "torch32/ours f+b"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        star = "*" if r["seed_single"] else ""
-        cells = [*map(str, r["size"]), ms(r["ours_fwd"]), ms(r["ours_fb"]), ms(r["plain_fb"]),
-                 ms(r["seed_fwd"]) + star, f"{r['seed_fwd'] / r['ours_fwd']:.1f}×{star}"]
+        star = "*" if r["example_single"] else ""
+        cells = [*map(str, r["size"]), ms(r["ours_fwd"]), ms(r["ours_fb"]), ms(r["plain_fwd"]), ms(r["plain_fb"]),
+                 ms(r["example_fwd"]) + star, f"{r['example_fwd'] / r['ours_fwd']:.1f}×{star}",
+                 f"{r['example_fwd'] / r['plain_fwd']:.1f}×{star}"]
         if torch is not None:
             for name in ("t64", "t32"):
                 cells += [ms(r[f"{name}_fwd"]), ms(r[f"{name}_fb"]), f"{r[f'{name}_fwd'] / r['ours_fwd']:.2f}×",
@@ -241,15 +246,16 @@ def table(rows):
 
 def cpu_table(rows):
     """The same run's CPU-time medians (time.thread_time): the ratios without the machine's other load."""
-    head = ["B", "T", "H", "D", "ours fwd", "ours f+b", "plain f+b", "seed/ours fwd"]
+    head = ["B", "T", "H", "D", "ours fwd", "ours f+b", "plain fwd", "plain f+b", "example/ours fwd",
+            "example/plain fwd"]
     if torch is not None:
         head += ["torch64/ours fwd", "torch64/ours f+b", "torch32/ours fwd", "torch32/ours f+b", "torch64/plain f+b"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         c = r["cpu"]
-        star = "*" if r["seed_single"] else ""
-        cells = [*map(str, r["size"]), ms(c["ours_fwd"]), ms(c["ours_fb"]), ms(c["plain_fb"]),
-                 f"{c['seed_fwd'] / c['ours_fwd']:.1f}×{star}"]
+        star = "*" if r["example_single"] else ""
+        cells = [*map(str, r["size"]), ms(c["ours_fwd"]), ms(c["ours_fb"]), ms(c["plain_fwd"]), ms(c["plain_fb"]),
+                 f"{c['example_fwd'] / c['ours_fwd']:.1f}×{star}", f"{c['example_fwd'] / c['plain_fwd']:.1f}×{star}"]
         if torch is not None:
             cells += [f"{c[f'{name}_{kind}'] / c[f'ours_{kind}']:.2f}×" for name in ("t64", "t32") for kind in ("fwd", "fb")]
             cells.append(f"{c['t64_fb'] / c['plain_fb']:.2f}×")
@@ -264,9 +270,10 @@ def targets(rows, clock):
 
     out = []
     for r in [r for r in rows if r["size"][:3] == (32, 50, 16)]:
-        ratio = get(r, "seed_fwd") / get(r, "ours_fwd")
-        out.append(f"- batching: seed loop / ours, forward, at B=32 T=50 H=16 D={r['size'][3]}: {ratio:.1f}× "
-                   f"(budget ≥ 10×: {'met' if ratio >= 10 else 'NOT met'})")
+        for path, label in (("plain_fwd", "plain path (the default)"), ("ours_fwd", "fast path")):
+            ratio = get(r, "example_fwd") / get(r, path)
+            out.append(f"- batching: worked example's loop / {label}, forward, at B=32 T=50 H=16 D={r['size'][3]}: "
+                       f"{ratio:.1f}× (budget ≥ 10×: {'met' if ratio >= 10 else 'NOT met'})")
     if torch is None:
         out.append("- torch budget: not measured (torch is not importable in this interpreter)")
         return "\n".join(out)
@@ -313,9 +320,9 @@ def main(argv=None):
         "## Core speed: forward and forward + backward" + (" (--quick)" if args.quick else ""),
         "",
         f"Interpreter: {environment()}. Load average at the end (1/5/15 min): {load} on {os.cpu_count()} "
-        "CPUs. Medians in ms per call; ratios are theirs / ours (> 1: lstm_core is faster). `seed fwd` is "
-        "the vector seed's per-step column-vector loop over each sequence of the batch, FORWARD ONLY (the "
-        "seed has no backward). `*`: one call only (over 0.25 s), not a median. torch fwd runs under "
+        "CPUs. Medians in ms per call; ratios are theirs / ours (> 1: lstm_core is faster). `example fwd` "
+        "is the vector worked example's per-step column-vector loop over each sequence of the batch, FORWARD "
+        "ONLY (it has no backward); `ours` is the fast path (`fast=True`), `plain` the default path. `*`: one call only (over 0.25 s), not a median. torch fwd runs under "
         "no_grad; torch f+b is forward + autograd.grad w.r.t. weights and input.",
         "",
         "### Wall clock (time.perf_counter)",

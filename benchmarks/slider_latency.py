@@ -123,7 +123,8 @@ def baseline_update(factory, values):
     fresh._hold = True  # 2. the moved values, then compute + draw into the artists
     for _ in range(2):  # twice: a slider whose range follows another one (t_pulse <= T) may clamp first
         for name, value in values.items():
-            fresh.controls[name].value = value
+            if name in fresh.controls:  # (a value without a control of that name, e.g. lesson 08's variant
+                fresh.controls[name].value = value  # dropdown, is not moved by measure_ours: it keeps its start)
     fresh._hold = False
     figures = blit_figures(fresh)
     for bf in figures:

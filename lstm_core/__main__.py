@@ -1,4 +1,4 @@
-"""``python -m lstm_core walkthrough --example vector|scalar``: the seeds' printouts, from lstm_core."""
+"""``python -m lstm_core walkthrough --example vector|scalar``: the worked examples' printouts, from lstm_core."""
 
 import argparse
 import sys

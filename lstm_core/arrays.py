@@ -1,4 +1,6 @@
-"""What LSTMParams and RNNParams share, and what Trace and RNNTrace share (numpy only).
+"""What LSTMParams, RNNParams and GRUParams share: sizes, named arrays, copies, the random draw (numpy only).
+
+(What the traces share, ``TraceBase``, is in ``lstm_core.trace``.)
 
 Notation
 --------
@@ -84,45 +86,3 @@ class LayerArrays:
     def __repr__(self):
         out = f", O={self.output_size}" if self.has_readout else ""
         return f"{type(self).__name__}(D={self.input_size}, H={self.hidden_size}{out})"
-
-
-class TraceBase:
-    """What Trace and RNNTrace share: arrays stored with the batch axis, given back as the caller gave them.
-
-    A dataclass using it has the fields ``xs`` (T, B, D), ``h0`` (B, H), ``h_all`` (T, B, H),
-    ``y_all`` (T, B, O) or None, and ``batched``. ``x``, ``h`` and ``y`` are those arrays
-    without the batch axis when the caller passed one sequence.
-    """
-
-    def as_given(self, arr):
-        """``arr`` (T, B, ...) as (T, ...) when the caller gave one sequence, else unchanged."""
-        return arr if self.batched or arr is None else arr[:, 0]
-
-    @property
-    def T(self):
-        return self.xs.shape[0]
-
-    @property
-    def hidden_size(self):
-        return self.h_all.shape[-1]
-
-    @property
-    def x(self):
-        return self.as_given(self.xs)
-
-    @property
-    def h(self):
-        return self.as_given(self.h_all)
-
-    @property
-    def y(self):
-        return self.as_given(self.y_all)
-
-    @property
-    def initial_h(self):
-        return self.h0 if self.batched else self.h0[0]
-
-    @property
-    def prediction(self):
-        """The readout at the last step, y_T (None without a readout)."""
-        return None if self.y_all is None else self.y[-1]

@@ -21,19 +21,8 @@ h'  = o * tanh(c')
 import numpy as np
 
 from .checks import as_float_array, expect_shape
+from .fixed_order import weighted_sum
 from .elementary import sigmoid, tanh  # the printed path's σ and tanh (one place; see elementary.py)
-
-
-def weighted_sum(W, v):
-    """W v for every row of ``v``, summed in a fixed order: (..., n) with W (m, n) -> (..., m).
-
-    The elementwise products W[k, j] v[j] are added along j by numpy's own sum, never by a BLAS
-    dot product: OpenBLAS picks its kernel by CPU, and its AVX-512 kernels round a short dot
-    product differently from the others (the vector worked example's prediction then ends in
-    ...377 instead of ...376). Everything the lessons print goes through here, so it comes out
-    the same on every machine.
-    """
-    return (v[..., None, :] * W).sum(axis=-1)
 
 
 VARIANTS = ("vanilla", "no_forget_gate", "no_input_gate", "no_output_gate", "no_output_tanh", "coupled_input_forget")
@@ -58,10 +47,11 @@ def cell_equations(params, x, h_prev, c_prev, variant="vanilla"):
     # (W_x x + W_h h) + b: the worked examples' order of additions, so their digits come out exactly
     z = weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h_prev) + params.b  # (B, 4H)
     z_i, z_f, z_g, z_o = (z[..., n * H : (n + 1) * H] for n in range(4))  # GATES order i, f, g, o
-    i = sigmoid(z_i)  # (B, H)
-    f = sigmoid(z_f)
+    # i = σ(z_i), f = σ(z_f), o = σ(z_o): σ is elementwise, so one call over the three blocks gives the
+    # same values (each call of the CPU-independent σ has a fixed cost of many numpy operations)
+    ifo = sigmoid(np.concatenate((z_i, z_f, z_o), axis=-1))  # (B, 3H)
+    i, f, o = ifo[..., :H], ifo[..., H : 2 * H], ifo[..., 2 * H :]  # (B, H) each
     g = tanh(z_g)
-    o = sigmoid(z_o)
     if variant == "no_forget_gate":
         f = np.ones_like(f)
     elif variant == "no_input_gate":

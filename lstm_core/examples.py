@@ -1,13 +1,13 @@
 """The two worked examples the suite grew out of (shared/seeds), as LSTMParams.
 
-Only the seeds' inputs live here; the numbers they printed are checked in the tests.
+Only the worked examples' inputs live here; the numbers they printed are checked in the tests.
 """
 
 import numpy as np
 
 from .params import LSTMParams
 
-SEQUENCE = (1, 2, 3)  # both seeds read 1, 2, 3 and want 4 next
+SEQUENCE = (1, 2, 3)  # both worked examples read 1, 2, 3 and want 4 next
 EXPECTED_NEXT = 4
 
 # scalar_lstm_worked_example.txt: (W_x, W_h, b) per gate, H = D = 1
@@ -17,7 +17,7 @@ SCALAR_GATES = {
     "cell": (0.7, 0.3, 0),
     "output": (0.8, 0.4, 0),
 }
-SCALAR_READOUT = 4.0  # the seed's hand-picked y = 4 h_T
+SCALAR_READOUT = 4.0  # the scalar worked example's hand-picked y = 4 h_T
 
 # vector_lstm_worked_example.txt: (H, D+H) matrices over [x; h], H = 2, D = 1
 VECTOR_CONCAT = {
@@ -35,20 +35,20 @@ VECTOR_CONCAT = {
 
 
 def scalar_example():
-    """``(params, xs)`` of the scalar seed, with its ``4 h_T`` as the readout W_y = 4, b_y = 0."""
+    """``(params, xs)`` of the scalar worked example, with its ``4 h_T`` as the readout W_y = 4, b_y = 0."""
     params = LSTMParams.from_gates(**SCALAR_GATES, W_y=SCALAR_READOUT, b_y=0.0)
     return params, np.array(SEQUENCE, dtype=np.float64)
 
 
 def vector_example():
-    """``(params, xs)`` of the vector seed, readout included."""
+    """``(params, xs)`` of the vector worked example, readout included."""
     return LSTMParams.from_concat(**VECTOR_CONCAT), np.array(SEQUENCE, dtype=np.float64)
 
 
 # The worked examples' printouts ----------------------------------------------------------------------------------------
-# The seeds' printouts, made from a Trace: the CLI and lessons 02 and 03 print these.
+# The worked examples' printouts, made from a Trace: the CLI and lessons 02 and 03 print these.
 
-# The seeds' words for each quantity, in the order they printed them.
+# The worked examples' words for each quantity, in the order they printed them.
 SCALAR_LABELS = {
     "f": "Forget Gate",
     "i": "Input Gate",
@@ -68,7 +68,7 @@ VECTOR_LABELS = {
 
 
 def scalar_table(trace):
-    """The scalar seed's table (4 decimals per value) and its ``Predicted Next Value``."""
+    """The scalar worked example's table (4 decimals per value) and its ``Predicted Next Value``."""
     lines = []
     for t in range(trace.T):
         step = trace.at(t)
@@ -80,7 +80,7 @@ def scalar_table(trace):
 
 
 def vector_details(trace):
-    """The vector seed's step details (numpy's 8 digits) and its ``Final Prediction`` line."""
+    """The vector worked example's step details (numpy's 8 digits) and its ``Final Prediction`` line."""
     lines = [f"Initial states: h0 = {trace.initial_h}, c0 = {trace.initial_c}", ""]
     for t in range(trace.T):
         step = trace.at(t)

@@ -11,6 +11,10 @@ meets the plain loops first, and this module never replaces them. What makes it 
 BLAS sums in an order that depends on the CPU, so the fast path agrees with the plain one to
 about 1e-15, not always bit for bit; the readout, which the lessons print, is computed in the
 plain path's fixed order here too. Only the vanilla cell has a fast path.
+
+It keeps numpy's own ``np.exp`` and ``np.tanh``, which numpy picks by CPU (AVX-512, AVX2 or
+baseline versions that differ in the last bit), where the plain path uses the CPU-independent
+ones of ``lstm_core.elementary``: nothing a lesson prints at full precision comes from here.
 (``tests/core/test_fast.py`` checks the agreement.)
 """
 
@@ -18,6 +22,8 @@ import numpy as np
 
 from .gates import GATES
 from .params import LSTMParams
+from .readout import readout
+from .trace import Trace
 
 # Numbers per chunk of gate slopes in ``backward_fast`` (64 KB): all steps at once when they are small
 SLOPE_CHUNK = 2**13
@@ -62,8 +68,6 @@ def slopes(a, H):
 
 def forward_fast(params, xs, h0, c0, batched, variant="vanilla"):
     """``sequence.forward`` for checked inputs: xs (T, B, D), h0 and c0 (B, H)."""
-    from .sequence import Trace, readout
-
     _vanilla_only(variant)
     T, B, _ = xs.shape
     H = params.hidden_size

@@ -21,10 +21,11 @@ readout are shared.
 
 import numpy as np
 
-from .bptt import backward, readout_backward
+from .bptt import backward
 from .checks import as_float_array, expect_shape
 from .gru import GRUParams, gru_backward, gru_forward
 from .params import LSTMParams
+from .readout import readout_backward
 from .rnn import RNNParams, rnn_backward, rnn_forward
 from .sequence import forward
 
@@ -46,7 +47,9 @@ def _run(params, xs, h0, c0, variant="vanilla", fast=False):
     if c0 is not None:
         raise ValueError(f"c0: {'an RNN' if isinstance(params, RNNParams) else 'a GRU'} has no cell state; "
                          "leave c0 as None")
-    return (rnn_forward if isinstance(params, RNNParams) else gru_forward)(params, xs, h0=h0)
+    if isinstance(params, RNNParams):
+        return rnn_forward(params, xs, h0=h0)
+    return gru_forward(params, xs, h0=h0, fast=fast)
 
 
 def _targets(params, trace, targets):
@@ -55,7 +58,7 @@ def _targets(params, trace, targets):
     B = trace.xs.shape[1]
     targets = as_float_array("targets", targets)
     if not trace.batched and targets.ndim == 0 and O == 1:
-        targets = targets.reshape(1)  # the seeds' "predict 4"
+        targets = targets.reshape(1)  # the worked examples' "predict 4"
     expect_shape("targets", targets, (B, O) if trace.batched else (O,))
     return targets.reshape(B, O)
 
@@ -89,6 +92,6 @@ def loss_and_grads(params, xs, targets, h0=None, c0=None, variant="vanilla", fas
     elif isinstance(params, RNNParams):
         grads = rnn_backward(params, trace, dh)[0]
     else:
-        grads = gru_backward(params, trace, dh)[0]
+        grads = gru_backward(params, trace, dh, fast=fast)[0]
     grads.W_y, grads.b_y = dW_y, db_y
     return loss, grads, trace

@@ -8,8 +8,8 @@ H hidden size, D input size, O readout size. Gate blocks are stacked in GATES or
 Layouts
 -------
 - this suite:  W_x (4H, D), W_h (4H, H), b (4H,), W_y (O, H), b_y (O,)
-- concat:      one (H, D+H) matrix per gate acting on [x; h], x first (the vector seed)
-- gates:       (W_x, W_h, b) per gate, keyed forget/input/cell/output (the scalar seed)
+- concat:      one (H, D+H) matrix per gate acting on [x; h], x first (the vector worked example)
+- gates:       (W_x, W_h, b) per gate, keyed forget/input/cell/output (the scalar worked example)
 - PyTorch:     weight_ih (4H, D), weight_hh (4H, H), bias_ih + bias_hh (4H,), order i, f, g, o
 - Keras:       kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,), order i, f, c, o
 """
@@ -22,7 +22,7 @@ from .arrays import LayerArrays
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 
-# The seeds' words for the gates, mapped to the symbols.
+# The worked examples' words for the gates, mapped to the symbols.
 SEED_GATE_KEYS = {"input": "i", "forget": "f", "cell": "g", "output": "o"}
 
 
@@ -79,16 +79,16 @@ class LSTMParams(LayerArrays):
     # ------------------------------------------------------------ layouts
     @classmethod
     def from_concat(cls, Wf, Wi, Wc, Wo, bf, bi, bc, bo, Wy=None, by=None):
-        """The vector seed's layout: each ``W?`` is (H, D+H) acting on ``[x; h]`` (x first)."""
+        """The vector worked example's layout: each ``W?`` is (H, D+H) acting on ``[x; h]`` (x first)."""
         mats = {"f": Wf, "i": Wi, "g": Wc, "o": Wo}
         biases = {"f": bf, "i": bi, "g": bc, "o": bo}
-        seed_name = {"f": "Wf", "i": "Wi", "g": "Wc", "o": "Wo"}
-        mats = {k: as_float_array(seed_name[k], v) for k, v in mats.items()}
+        example_name = {"f": "Wf", "i": "Wi", "g": "Wc", "o": "Wo"}
+        mats = {k: as_float_array(example_name[k], v) for k, v in mats.items()}
         H, cols = mats["f"].shape if mats["f"].ndim == 2 else (None, None)
         if H is None or cols <= H:
             raise ValueError(f"Wf: expected shape (H, D+H) with D >= 1, got {tuple(mats['f'].shape)}")
         for k, m in mats.items():
-            expect_shape(seed_name[k], m, (H, cols))
+            expect_shape(example_name[k], m, (H, cols))
         D = cols - H
         bias = {}
         for k, v in biases.items():
@@ -107,7 +107,7 @@ class LSTMParams(LayerArrays):
 
     @classmethod
     def from_gates(cls, forget, input, cell, output, W_y=None, b_y=None):
-        """The scalar seed's layout: ``(W_x, W_h, b)`` per gate, each a scalar or an array.
+        """The scalar worked example's layout: ``(W_x, W_h, b)`` per gate, each a scalar or an array.
 
         Scalars mean H = D = 1. Arrays are W_x (H, D), W_h (H, H), b (H,).
         """

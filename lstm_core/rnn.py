@@ -15,7 +15,7 @@ Equations (forward  ->  backward, walked from t = T down to 1)
 h_t = tanh(z_t)                    ->  dz_t = dh_t (1 - h_t²)
 z_t = W_x x_t + W_h h_{t-1} + b    ->  dh_{t-1} += dz_t W_h,  dx_t = dz_t W_x
                                        dW_x = Σ_t dz_tᵀ x_t,  dW_h = Σ_t dz_tᵀ h_{t-1},  db = Σ_t dz_t
-y_t = W_y h_t + b_y                ->  ``lstm_core.bptt.readout_backward`` works on an RNNTrace too
+y_t = W_y h_t + b_y                ->  ``lstm_core.readout.readout_backward`` works on an RNNTrace too
 
 Every step multiplies the carried gradient by diag(1 - h_t²) W_h: there is no additive
 path like the LSTM's c_t = f_t c_{t-1} + ..., which is why its gradient fades (or blows up).
@@ -25,10 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import LayerArrays, TraceBase
+from .arrays import LayerArrays
 from .checks import as_float_array, expect_shape
-from .cell import weighted_sum
-from .sequence import as_sequence, initial_state, readout
+from .elementary import tanh
+from .fixed_order import summed_products, weighted_sum
+from .readout import readout
+from .sequences import as_sequence, initial_state
+from .trace import TraceBase
 
 
 @dataclass(eq=False, repr=False)
@@ -101,7 +104,7 @@ def rnn_forward(params, xs, h0=None):
     steps = []  # h_t of every step, (B, H) each
     h = h0
     for x in xs:  # x_t: (B, D)
-        h = np.tanh(weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h) + params.b)  # (B, H)
+        h = tanh(weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h) + params.b)  # (B, H)
         steps.append(h)
     h = np.stack(steps)  # (T, B, H)
     y = readout(params, h)  # (T, B, O) or None
@@ -129,17 +132,17 @@ def rnn_backward(params, trace, dh, return_dh=False):
         # h_t = tanh(z_t)
         np.multiply(dh_total[t], 1.0 - trace.h_all[t] ** 2, out=dz[t])
         # z_t = W_x x_t + W_h h_{t-1} + b
-        dh_next = dz[t] @ params.W_h  # (B, H)
+        dh_next = weighted_sum(params.W_h.T, dz[t])  # dz_t W_h, (B, H), in a fixed order (fixed_order.weighted_sum)
 
     h_prev = np.concatenate([trace.h0[None], trace.h_all[:-1]])  # (T, B, H)
     dz2 = dz.reshape(T * B, H)
     grads = RNNParams(
-        W_x=dz2.T @ trace.xs.reshape(T * B, -1),
-        W_h=dz2.T @ h_prev.reshape(T * B, H),
+        W_x=summed_products(dz, trace.xs),  # Σ_t dz_tᵀ x_t, in a fixed order (fixed_order.summed_products)
+        W_h=summed_products(dz, h_prev),
         b=dz2.sum(axis=0),
         **({"W_y": np.zeros_like(params.W_y), "b_y": np.zeros_like(params.b_y)} if params.has_readout else {}),
     )
-    dxs = dz @ params.W_x  # (T, B, D)
+    dxs = weighted_sum(params.W_x.T, dz)  # dz W_x, (T, B, D)
     out = (grads, dxs, dh_next) if trace.batched else (grads, dxs[:, 0], dh_next[0])
     if return_dh:
         out += (dh_total if trace.batched else dh_total[:, 0],)

@@ -14,14 +14,14 @@ remember_first:  x_1 = ±1, x_2 .. x_T = 0 (or noise),  y = x_1           (a mem
 delayed_recall:  remember_first with noise in the gap, and separate training and test streams
 
 The ``*_TASK``, ``*_MODEL`` and ``*_TRAINING`` constants are the settings the lessons use;
-``tests/core/test_train.py`` checks that they reach the accuracy the lessons promise.
+``tests/core/test_gradient_descent.py`` checks that they reach the accuracy the lessons promise.
 """
 
 import numpy as np
 
 from .checks import as_float_array, expect_int
 
-# Lesson 06: the vector seed's exact weights (H = 2) learn to continue counting sequences that start at 1..6 and
+# Lesson 06: the vector worked example's exact weights (H = 2) learn to continue counting sequences that start at 1..6 and
 # step by 1 or 2 (so the answer is not just x_3 + 1), and then answer 1, 2, 3 -> 4 within 0.05 (about 0.006 off
 # with these settings). Seed 159 draws 8 *distinct* sequences (tests/lessons/test_l06_training.py checks it); seed 0 would repeat
 # some, and a repeated sequence teaches nothing new.
@@ -55,7 +55,7 @@ def counting(n_sequences, length=3, start_range=(1, 5), step_range=(1, 1), seed=
 
     Starts s and steps d are drawn uniformly from the whole numbers of ``start_range`` and
     ``step_range`` (both ends included). With ``include_example`` the first sequence is the
-    seeds' own 1, 2, ..., length -> length + 1. Every number is multiplied by ``scale``
+    worked examples' own 1, 2, ..., length -> length + 1. Every number is multiplied by ``scale``
     (1 keeps the raw numbers the learner reads: 1, 2, 3 -> 4).
     """
     B = expect_int("n_sequences", n_sequences)

@@ -20,14 +20,14 @@ def gated_signal(z_i=0.0, A=1.0):
 
 
 def scalar_walkthrough(params=None, xs=None):
-    """Lesson 02: the scalar seed, all weights on sliders, the cell diagram, Play through time."""
+    """Lesson 02: the scalar worked example, all weights on sliders, the cell diagram, Play through time."""
     from .explorers.scalar import ScalarWalkthrough
 
     return ScalarWalkthrough(params, xs)
 
 
 def vector_walkthrough(params=None, xs=None):
-    """Lesson 03: the vector seed (H = 2), weight and activation heatmaps, the cell diagram."""
+    """Lesson 03: the vector worked example (H = 2), weight and activation heatmaps, the cell diagram."""
     from .explorers.vector import VectorWalkthrough
 
     return VectorWalkthrough(params, xs)
@@ -35,7 +35,7 @@ def vector_walkthrough(params=None, xs=None):
 
 def conveyor_belt(T=100, t_pulse=10, b_f=5.0, b_i=-5.0, u=0.9):
     """Lesson 04: one pulse carried by an LSTM's cell state beside a tanh RNN; carries, survival times."""
-    from .explorers.memory import ConveyorBelt
+    from .explorers.conveyor_belt import ConveyorBelt
 
     return ConveyorBelt(T, t_pulse, b_f, b_i, u)
 
@@ -57,7 +57,7 @@ def cell_carry(b_f=1.0):
 def train_to_count(lr=0.03, hidden_size=2, steps=800):
     """Lesson 06: a Train button runs Adam on the counting task; live log-scale loss, activations before and after."""
     # (not named ``training``: importing the .training module would rebind that name to the module)
-    from .explorers.training import TrainingExplorer
+    from .explorers.train_to_count import TrainingExplorer
 
     return TrainingExplorer(lr=lr, hidden_size=hidden_size, steps=steps)
 

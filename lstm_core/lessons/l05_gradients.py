@@ -8,24 +8,13 @@ scalar of the last step, so that every lag is measured against the same loss.
 dx[k] = ‖∂L/∂x_{T-k}‖,  dc[k] = ‖∂L/∂c_{T-k}‖ (LSTM),  dh[k] = ‖∂L/∂h_{T-k}‖ (RNN),
 each norm over all the units (and the batch) of that step.
 
-Equations
----------
-LSTM, the cell path:   ∂c_t/∂c_{t-1} = diag(f_t)       so along it ∂c_t/∂c_0 = Π_{s<=t} f_s
-RNN:                   ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_h,  a matrix product that shrinks
-                       (or grows) geometrically with the lag
+Lesson 05's runs (the explorer, the printouts and the questions all measure the same two models on the same
+inputs):
 
-
-Lesson 05's runs: the gradient by lag for an LSTM and an RNN of the same size, and the cell path's carry.
-
-Thin wrappers around ``lstm_core.lessons.l05_gradients``, so that the explorer, the printouts and the questions
-of lesson 05 all measure the same two models on the same inputs.
-
-Notation
---------
 T       : int      steps (50 in the lesson); lag k = 0 .. T-1 is step T - k
 H       : int      hidden units of both models (8 in the lesson)
 b_f     : scalar   the LSTM's forget-gate bias (every unit), ``forget_bias`` in code
-scale   : scalar   weights drawn N(0, scale²/H) (``flow.lstm_for_flow`` / ``flow.rnn_for_flow``)
+scale   : scalar   weights drawn N(0, scale²/H) (``lstm_for_flow`` / ``rnn_for_flow``)
 L       : scalar   L = Σ h_T, the sum of the last hidden state
 dx[k]   : (T,)     ‖∂L/∂x_{T-k}‖ of either model
 dc[k]   : (T,)     ‖∂L/∂c_{T-k}‖ of the LSTM;  dh[k] = ‖∂L/∂h_{T-k}‖ of the RNN
@@ -36,7 +25,8 @@ Equations
 c_t = f_t c_{t-1} + i_t g_t     ->  ∂c_t/∂c_{t-1} = diag(f_t)  (the cell path; the constant error carousel)
                                     ∂c_t/∂c_0 along it = Π_{s=1..t} f_s
 f_t = σ(b_f) at every step      ->  Π_{s=1..t} f_s = σ(b_f)^t   (``constant_carry``: W_xf = W_hf = 0)
-h_t = tanh(W_x x_t + W_h h_{t-1} + b)  ->  ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_h  (the RNN: no additive path)
+h_t = tanh(W_x x_t + W_h h_{t-1} + b)  ->  ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_h  (the RNN: no additive path,
+                                    a matrix product that shrinks or grows geometrically with the lag)
 """
 
 from dataclasses import dataclass
@@ -44,18 +34,19 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import side_by_side
 from ..bptt import backward
 from ..cell import sigmoid
 from ..checks import as_float_array, as_scalar, expect_int
 from ..params import LSTMParams
 from ..rnn import rnn_backward, rnn_forward, RNNParams
 from ..sequence import forward
-from ..train import clip_by_global_norm
-from .l04_memory import cell_carry
+from ..gradient_descent import clip_by_global_norm
+from .l04_conveyor_belt import cell_carry
 from .questions import Question
 
 
-def _last_step_seed(trace):
+def _last_step_dh(trace):
     """dL/dh_t for L = Σ h_T: ones at the last step, zeros before, shaped like ``trace.h``."""
     dh = np.zeros(trace.h.shape)  # (T, [B,] H)
     dh[-1] = 1.0
@@ -77,7 +68,7 @@ def lstm_gradient_by_lag(params, xs, h0=None, c0=None):
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params: expected LSTMParams, got {type(params).__name__}")
     trace = forward(params, xs, h0=h0, c0=c0)
-    _, dxs, _, _, dc = backward(params, trace, _last_step_seed(trace), return_dc=True)
+    _, dxs, _, _, dc = backward(params, trace, _last_step_dh(trace), return_dc=True)
     return {"lag": np.arange(trace.T), "dx": _norm_per_step(dxs), "dc": _norm_per_step(dc)}
 
 
@@ -86,7 +77,7 @@ def rnn_gradient_by_lag(params, xs, h0=None):
     if not isinstance(params, RNNParams):
         raise TypeError(f"params: expected RNNParams, got {type(params).__name__}")
     trace = rnn_forward(params, xs, h0=h0)
-    _, dxs, _, dh = rnn_backward(params, trace, _last_step_seed(trace), return_dh=True)
+    _, dxs, _, dh = rnn_backward(params, trace, _last_step_dh(trace), return_dh=True)
     return {"lag": np.arange(trace.T), "dx": _norm_per_step(dxs), "dh": _norm_per_step(dh)}
 
 
@@ -177,63 +168,26 @@ def geometric_mean(arrays):
     return np.exp(np.mean(np.log(np.maximum(np.asarray(arrays, dtype=np.float64), 1e-300)), axis=0))
 
 
-def _block_diagonal_lstm(draws):
-    """One LSTM that runs ``draws`` (a list of H-unit, D = 1 LSTMParams) side by side: unit block d and input
-    column d belong to draw d, and no weight connects two blocks, so each block computes exactly its draw."""
-    n, H = len(draws), draws[0].hidden_size
-    W_x, W_h, b = np.zeros((4 * n * H, n)), np.zeros((4 * n * H, n * H)), np.zeros(4 * n * H)
-    for d, p in enumerate(draws):
-        cols = slice(d * H, (d + 1) * H)
-        for k in range(4):
-            rows, small = slice(k * n * H + d * H, k * n * H + (d + 1) * H), slice(k * H, (k + 1) * H)
-            W_x[rows, d] = p.W_x[small, 0]
-            W_h[rows, cols] = p.W_h[small]
-            b[rows] = p.b[small]
-    return LSTMParams(W_x=W_x, W_h=W_h, b=b)
-
-
-def _block_diagonal_rnn(draws):
-    """The RNN counterpart of ``_block_diagonal_lstm``."""
-    n, H = len(draws), draws[0].hidden_size
-    W_x, W_h, b = np.zeros((n * H, n)), np.zeros((n * H, n * H)), np.zeros(n * H)
-    for d, p in enumerate(draws):
-        block = slice(d * H, (d + 1) * H)
-        W_x[block, d] = p.W_x[:, 0]
-        W_h[block, block] = p.W_h
-        b[block] = p.b
-    return RNNParams(W_x=W_x, W_h=W_h, b=b)
-
-
-def _norms_by_draw(arr, n, H):
-    """(T, n·H) -> n arrays (T,) of the per-block norms, newest step first (index = lag)."""
-    T = arr.shape[0]
-    return [_norm_per_step(arr[:, d * H : (d + 1) * H].reshape(T, H)) for d in range(n)]
-
-
 @lru_cache(maxsize=8)
-def _stacked_draws(scale, T, H, seed, n):
-    """The inputs (T, n) and the block-diagonal LSTM (forget bias 0) and RNN of draws seed .. seed + n - 1.
-    Cached: a slider on b_f only changes the forget block's bias, so the draws are made once per scale."""
-    seeds = range(seed, seed + n)
-    xs = np.hstack([flow_inputs(T, seed=d) for d in seeds])  # (T, n): column d is draw d's input
-    lstm = _block_diagonal_lstm([lstm_for_flow(H, forget_bias=0.0, scale=scale, seed=d) for d in seeds])
-    rnn = _block_diagonal_rnn([rnn_for_flow(H, scale=scale, seed=d) for d in seeds])
-    for a in (xs, lstm.W_x, lstm.W_h, lstm.b, rnn.W_x, rnn.W_h, rnn.b):
-        a.flags.writeable = False  # shared by every call: nobody may change them
-    return xs, lstm, rnn
-
-
-@lru_cache(maxsize=8)
-def _rnn_norms(scale, T, H, seed, n):
-    """The RNN draws' gradient norms by lag, ``(dx, dh)``, n arrays (T,) each. Cached: the RNN has no forget
+def _rnn_by_lag(scale, T, H, seed, n):
+    """The RNN draws' gradient norms by lag, one ``dict(lag, dx, dh)`` per draw. Cached: the RNN has no forget
     gate, so a slider on b_f does not change it."""
-    xs, _, big_rnn = _stacked_draws(scale, T, H, seed, n)
-    rtrace = rnn_forward(big_rnn, xs)
-    _, rdxs, _, dh = rnn_backward(big_rnn, rtrace, _last_step_seed(rtrace), return_dh=True)
-    dx_norms, dh_norms = _norms_by_draw(rdxs, n, 1), _norms_by_draw(dh, n, H)
-    for a in dx_norms + dh_norms:
-        a.flags.writeable = False  # shared by every call: nobody may change them
-    return dx_norms, dh_norms
+    draws = range(seed, seed + n)
+    rnns = [rnn_for_flow(H, scale=scale, seed=d) for d in draws]
+    inputs = [flow_inputs(T, seed=d) for d in draws]
+    each = side_by_side.rnn_backward_each(rnns, inputs, [_last_step_dh_of(T, H)] * n)
+    runs = tuple({"lag": np.arange(T), "dx": _norm_per_step(dxs), "dh": _norm_per_step(dh)} for dxs, _, dh in each)
+    for run in runs:
+        for a in run.values():
+            a.flags.writeable = False  # shared by every call: nobody may change them
+    return runs
+
+
+def _last_step_dh_of(T, H):
+    """dL/dh_t for L = Σ h_T of one sequence: (T, H), ones at the last step."""
+    dh = np.zeros((T, H))
+    dh[-1] = 1.0
+    return dh
 
 
 def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T"], hidden_size=DEFAULTS["H"],
@@ -242,9 +196,9 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     ``rnn_for_flow(H, scale, d)`` on ``flow_inputs(T, d)``, with the gradient norms of ``lstm_gradient_by_lag``
     and ``rnn_gradient_by_lag`` of each; the run's norms are their geometric means over the draws.
 
-    The draws run side by side as one block-diagonal model (no weight between blocks, so each block is exactly
-    its draw; tests/lessons/test_l05_lag.py checks it against ``lstm_gradient_by_lag``), one forward and one backward pass
-    for all of them: fast enough for a slider.
+    The draws run side by side (``lstm_core.side_by_side``: one block-diagonal model, one forward and one
+    backward pass for all of them, on the fast path), fast enough for a slider;
+    tests/lessons/test_l05_lag.py checks each draw against ``lstm_gradient_by_lag`` on the plain path.
     """
     b_f = as_scalar("forget_bias", forget_bias)
     scale = as_scalar("scale", scale)
@@ -252,23 +206,16 @@ def flow_run(forget_bias=DEFAULTS["b_f"], scale=DEFAULTS["scale"], T=DEFAULTS["T
     n = expect_int("draws", draws)
     H = expect_int("hidden_size", hidden_size)
     T = expect_int("T", T)
-    xs, stacked, big_rnn = _stacked_draws(scale, T, H, seed, n)
-    b = np.zeros(4 * n * H)  # (4nH,): every bias 0 but the forget block's, as in lstm_for_flow
-    b[n * H : 2 * n * H] = b_f
-    big = LSTMParams(W_x=stacked.W_x, W_h=stacked.W_h, b=b)
-    # The fast path (lstm_core.fast): the draws side by side make one LSTM of n·H units, where BLAS pays for
-    # itself (the explorer redraws on every slider move); the lesson prints these norms to 3 digits
-    trace = forward(big, xs, fast=True)
-    _, dxs, _, _, dc = backward(big, trace, _last_step_seed(trace), return_dc=True, fast=True)
-    rnn_dx, rnn_dh = _rnn_norms(scale, T, H, seed, n)
-    lag = np.arange(trace.T)
-    lstm_dx, lstm_dc = _norms_by_draw(dxs, n, 1), _norms_by_draw(dc, n, H)
-    runs = [({"lag": lag, "dx": lstm_dx[d], "dc": lstm_dc[d]}, {"lag": lag, "dx": rnn_dx[d], "dh": rnn_dh[d]})
-            for d in range(n)]
+    lag = np.arange(T)
+    lstms = [lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=d) for d in range(seed, seed + n)]
+    inputs = [flow_inputs(T, seed=d) for d in range(seed, seed + n)]
+    # the lesson prints these norms to 3 digits; the fast path agrees with the plain one to ~1e-15
+    each = side_by_side.lstm_backward_each(lstms, inputs, [_last_step_dh_of(T, H)] * n, fast=True)
+    lstm_runs = [{"lag": lag, "dx": _norm_per_step(dxs), "dc": _norm_per_step(dc)} for dxs, _, _, dc in each]
+    runs = [(mine, dict(rnn)) for mine, rnn in zip(lstm_runs, _rnn_by_lag(scale, T, H, seed, n))]
     lstm = {"lag": lag, **{k: geometric_mean([r[0][k] for r in runs]) for k in ("dx", "dc")}}
     rnn = {"lag": lag, **{k: geometric_mean([r[1][k] for r in runs]) for k in ("dx", "dh")}}
-    return FlowRun(forget_bias=b_f, scale=scale, xs=flow_inputs(T, seed=seed),
-                   lstm_params=lstm_for_flow(H, forget_bias=b_f, scale=scale, seed=seed),
+    return FlowRun(forget_bias=b_f, scale=scale, xs=inputs[0], lstm_params=lstms[0],
                    rnn_params=rnn_for_flow(H, scale=scale, seed=seed), lstm=lstm, rnn=rnn, by_draw=tuple(runs))
 
 
@@ -295,7 +242,7 @@ def flow_gradients(forget_bias=5.0, seed=0, T=DEFAULTS["T"], hidden_size=DEFAULT
     """dL/d(W_x, W_h, b) of one flow LSTM for L = Σ h_T (an LSTMParams of gradients)."""
     params = lstm_for_flow(hidden_size, forget_bias=forget_bias, seed=seed)
     trace = forward(params, flow_inputs(T, seed=seed))
-    return backward(params, trace, _last_step_seed(trace))[0]
+    return backward(params, trace, _last_step_dh(trace))[0]
 
 
 def first_lag_below(norms, threshold=VANISHED):

@@ -32,7 +32,8 @@ from ..cell import sigmoid
 from ..checks import as_float_array, expect_int
 from ..gates import GATE_NAMES, GATES
 from ..params import LSTMParams
-from ..sequence import as_sequence, forward, initial_state
+from ..sequence import forward
+from ..sequences import as_sequence, initial_state
 from .questions import Question
 
 

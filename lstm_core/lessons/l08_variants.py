@@ -38,7 +38,7 @@ from ..loss import mse_loss
 from ..params import LSTMParams
 from ..sequence import forward
 from ..tasks import delayed_recall, sine
-from ..train import train
+from ..gradient_descent import train
 from . import memory_task
 from .questions import Question
 

@@ -41,7 +41,7 @@ from ..loss import loss_and_grads, mse_loss
 from ..params import LSTMParams
 from ..rnn import RNNParams
 from ..tasks import delayed_recall
-from ..train import global_norm, train
+from ..gradient_descent import global_norm, train
 
 #: the models compared, in the order the table lists them: (label, params class, forget bias or None)
 MODELS = (

@@ -14,7 +14,7 @@ LESSON_MODULES = {
     "01": "l01_switches",
     "02": "l02_step",
     "03": "l03_vector",
-    "04": "l04_memory",
+    "04": "l04_conveyor_belt",
     "05": "l05_gradients",
     "06": "l06_training",
     "07": "l07_layouts",

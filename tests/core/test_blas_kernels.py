@@ -13,7 +13,7 @@ OPENBLAS_CORETYPE set:
 
 - tests/core/test_golden.py and tests/core/test_cli.py, in this environment and in the floor environment
   (LSTM_FLOOR_PYTHON, set by `make test`: the oldest numpy pyproject.toml admits);
-- `python -m lstm_core walkthrough --example vector` prints the seed's Final Prediction line,
+- `python -m lstm_core walkthrough --example vector` prints the worked example's Final Prediction line,
   read from tests/seeds/vector_lstm_worked_example.txt;
 - lessons 02 and 03, executed with nbclient (the kernel process inherits OPENBLAS_CORETYPE):
   their text outputs equal the stored ones. Widget views are left out (their text lives in the
@@ -39,7 +39,7 @@ import pytest
 pytestmark = pytest.mark.slow  # subprocesses under every kernel: out of the fast loop
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
+VECTOR_EXAMPLE = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
 LESSONS = [ROOT / "notebooks" / name for name in ("02_one_lstm_step_by_hand.ipynb", "03_a_vector_lstm.ipynb")]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TIMEOUT_S = 600  # a hang, not a speed target
@@ -128,11 +128,11 @@ def assert_core_is(kernel: str, reported: str | None, where: str) -> None:
         f"{where}: OPENBLAS_CORETYPE={kernel} but OpenBLAS runs {reported!r}: the kernel was not forced")
 
 
-def seed_final_prediction_line() -> str:
-    """The seed's printed 'Final Prediction: ...' line (its output, column 0, not its code)."""
-    lines = [line.rstrip() for line in SEED.read_text(encoding="utf-8").splitlines()
+def example_final_prediction_line() -> str:
+    """The worked example's printed 'Final Prediction: ...' line (its output, column 0, not its code)."""
+    lines = [line.rstrip() for line in VECTOR_EXAMPLE.read_text(encoding="utf-8").splitlines()
              if line.startswith("Final Prediction:")]
-    assert len(lines) == 1, f"{SEED.name}: expected one printed Final Prediction line, found {lines}"
+    assert len(lines) == 1, f"{VECTOR_EXAMPLE.name}: expected one printed Final Prediction line, found {lines}"
     return lines[0]
 
 
@@ -199,14 +199,14 @@ def test_golden_and_cli_tests_pass_under_kernel(env_name, kernel):
 
 
 @pytest.mark.parametrize("kernel", kernel_params())
-def test_vector_walkthrough_prints_the_seeds_prediction_under_kernel(kernel):
-    want = seed_final_prediction_line()
+def test_vector_walkthrough_prints_the_worked_examples_prediction_under_kernel(kernel):
+    want = example_final_prediction_line()
     assert want.startswith("Final Prediction: 0.6893280487995376,")  # the issue's digits
     result = run([sys.executable, "-W", "error", "-m", "lstm_core", "walkthrough", "--example", "vector"],
                  kernel_env(kernel))
     assert result.returncode == 0, result.stderr
     got = [line.rstrip() for line in result.stdout.splitlines() if line.startswith("Final Prediction:")]
-    assert got == [want], f"OPENBLAS_CORETYPE={kernel}: printed {got}, the seed printed {want!r}"
+    assert got == [want], f"OPENBLAS_CORETYPE={kernel}: printed {got}, the worked example printed {want!r}"
 
 
 # --- lessons 02 and 03 ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lstm_core import LSTMParams, backward, forward
-from lstm_core.bptt import readout_backward
+from lstm_core.readout import readout_backward
 
 from helpers.fd import assert_gradient_close, central_difference
 

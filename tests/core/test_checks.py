@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_core import LSTMParams, backward, forward, step
-from lstm_core.bptt import readout_backward
+from lstm_core.readout import readout_backward
 
 H, D, T = 2, 1, 3
 
@@ -317,7 +317,7 @@ def test_float32_and_int_arrays_are_upcast():
 
 
 def test_readout_backward_without_a_readout_says_so():
-    from lstm_core.bptt import readout_backward
+    from lstm_core.readout import readout_backward
 
     params = LSTMParams.random(1, 2, seed=3)
     trace = forward(params, [1.0, 2.0])

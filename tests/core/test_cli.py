@@ -1,6 +1,6 @@
-"""``python -m lstm_core walkthrough``: its output is the seeds' printed text, line by line.
+"""``python -m lstm_core walkthrough``: its output is the worked examples' printed text, line by line.
 
-The expected text is read from the seed files at test time (tests/seeds/ holds committed
+The expected text is read from the worked examples' files at test time (tests/seeds/ holds committed
 copies of shared/seeds/; when shared/seeds sits beside the repository, the copies must
 equal it).
 """
@@ -32,7 +32,7 @@ def run_cli(*args):
 
 
 def printed_block(filename, first, last):
-    """The seed's printed output: the lines from one starting with ``first`` to one starting with ``last``.
+    """The worked example's printed output: the lines from one starting with ``first`` to one starting with ``last``.
 
     Output lines start in column 0; the code that printed them is indented, so it never matches.
     """
@@ -46,18 +46,18 @@ def printed_block(filename, first, last):
 
 def assert_same_lines(got, want):
     for n, (g, w) in enumerate(zip(got, want), start=1):
-        assert g == w, f"line {n} differs:\n  got:  {g!r}\n  seed: {w!r}"
-    assert len(got) == len(want), f"got {len(got)} lines, the seed printed {len(want)}"
+        assert g == w, f"line {n} differs:\n  got:  {g!r}\n  want: {w!r}"
+    assert len(got) == len(want), f"got {len(got)} lines, the worked example printed {len(want)}"
 
 
 @pytest.mark.parametrize("name", SEED_FILES)
-def test_seed_copies_match_shared(name):
+def test_worked_example_copies_match_shared(name):
     if not SHARED_SEEDS.is_dir():
         pytest.skip(f"{SHARED_SEEDS} is not beside the repository")
     assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
 
 
-def test_seed_blocks_are_what_we_think():
+def test_worked_example_blocks_are_what_we_think():
     """Guards the parser: the blocks hold the right number of lines and the known end lines."""
     vector = printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:")
     assert len(vector) == 1 + 1 + 3 * 8 + 1  # header, blank, 3 * (title, 6 values, blank), prediction
@@ -75,11 +75,11 @@ def assert_walkthrough_prints(example, want):
     assert_same_lines(result.stdout.splitlines(), want)
 
 
-def test_walkthrough_vector_prints_the_seed():
+def test_walkthrough_vector_prints_the_worked_example():
     assert_walkthrough_prints("vector", printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:"))
 
 
-def test_walkthrough_scalar_prints_the_seed():
+def test_walkthrough_scalar_prints_the_worked_example():
     assert_walkthrough_prints("scalar", printed_block(SEED_FILES[1], "Time Step 1:", "Predicted Next Value:"))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lstm_core import GRUParams, GRUTrace, LSTMParams, forward, gru_backward, gru_forward
-from lstm_core.bptt import readout_backward
+from lstm_core.readout import readout_backward
 from lstm_core.gru import GRU_GATES
 
 from helpers.fd import assert_gradient_close, central_difference
@@ -30,9 +30,12 @@ CASES = STORED.cases
 case = STORED.case
 
 
-def run(ref):
+PATHS = pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+
+
+def run(ref, fast=False):
     params = GRUParams.from_torch(ref["weight_ih"], ref["weight_hh"], ref["bias_ih"], ref["bias_hh"])
-    return params, gru_forward(params, ref["xs"], ref["h0"])
+    return params, gru_forward(params, ref["xs"], ref["h0"], fast=fast)
 
 
 # --- against torch.nn.GRU --------------------------------------------------------------------
@@ -61,10 +64,11 @@ def test_reference_file_is_there_and_covers_what_the_tests_need():
         assert not np.allclose(ref["bias_ih"][2 * H :], ref["bias_hh"][2 * H :])
 
 
+@PATHS
 @pytest.mark.parametrize("name", CASES)
-def test_forward_matches_torch(name):
+def test_forward_matches_torch(name, fast):
     ref = case(name)
-    _, trace = run(ref)
+    _, trace = run(ref, fast)
     assert trace.h.shape == ref["h"].shape
     np.testing.assert_allclose(trace.h, ref["h"], **TOL, err_msg="h")
     for g in GRU_GATES:
@@ -72,11 +76,12 @@ def test_forward_matches_torch(name):
         np.testing.assert_allclose(getattr(trace, g), ref[f"gates_{g}"], **TOL, err_msg=g)
 
 
+@PATHS
 @pytest.mark.parametrize("name", CASES)
-def test_backward_matches_torch(name):
+def test_backward_matches_torch(name, fast):
     ref = case(name)
-    params, trace = run(ref)
-    grads, dxs, dh0 = gru_backward(params, trace, dh=ref["R"])
+    params, trace = run(ref, fast)
+    grads, dxs, dh0 = gru_backward(params, trace, dh=ref["R"], fast=fast)
     assert isinstance(grads, GRUParams)
     got = grads.to_torch()
     for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
@@ -98,6 +103,91 @@ def test_the_two_biases_get_different_gradients():
     grads = gru_backward(params, trace, dh=ref["R"])[0]
     np.testing.assert_array_equal(grads.b_x[: 2 * H], grads.b_h[: 2 * H])  # the same da_r, da_z feed both
     assert not np.allclose(grads.b_x[2 * H :], grads.b_h[2 * H :])
+
+
+# --- the plain path and the fast path ----------------------------------------------------------
+
+
+def random_gru(rng, D, H, O=None):
+    return GRUParams(W_x=rng.normal(0, 0.8, (3 * H, D)), W_h=rng.normal(0, 0.8, (3 * H, H)),
+                     b_x=rng.normal(0, 0.5, 3 * H), b_h=rng.normal(0, 0.5, 3 * H),
+                     **({} if O is None else {"W_y": rng.normal(size=(O, H)), "b_y": rng.normal(size=O)}))
+
+
+@pytest.mark.parametrize("D, H, T, B", [(1, 1, 3, None), (3, 4, 12, None), (2, 16, 30, 8), (5, 7, 9, 1)])
+def test_the_two_paths_agree(D, H, T, B):
+    rng = np.random.default_rng(D * 100 + H)
+    params = random_gru(rng, D, H, O=2)
+    xs = rng.normal(size=(T, D) if B is None else (T, B, D))
+    h0 = rng.normal(0, 0.5, size=(H,) if B is None else (B, H))
+    plain, quick = gru_forward(params, xs, h0), gru_forward(params, xs, h0, fast=True)
+    for name in ("r", "z", "n", "h", "y"):
+        a, b = getattr(plain, name), getattr(quick, name)
+        assert a.shape == b.shape
+        assert np.max(np.abs(a - b)) <= 1e-13, name
+    R = rng.normal(size=plain.h.shape)
+    one = gru_backward(params, plain, R, return_dh=True)
+    two = gru_backward(params, quick, R, return_dh=True, fast=True)
+    for name in GRUParams.NAMES:
+        np.testing.assert_allclose(getattr(one[0], name), getattr(two[0], name), rtol=1e-11, atol=1e-13, err_msg=name)
+    for k, what in ((1, "dxs"), (2, "dh0"), (3, "dh")):
+        np.testing.assert_allclose(one[k], two[k], rtol=1e-11, atol=1e-13, err_msg=what)
+
+
+def test_the_plain_path_is_the_equations_in_a_fixed_order():
+    """Every value of the plain path, bit for bit, from the equations written out with lstm_core.elementary's
+    σ and tanh and numpy's own sums over the products W[k, j] v[j] (no BLAS): the same on every CPU."""
+    from lstm_core.elementary import sigmoid, tanh
+
+    rng = np.random.default_rng(5)
+    D, H, T, B = 2, 3, 6, 4
+    params = random_gru(rng, D, H, O=1)
+    xs, h0 = rng.normal(size=(T, B, D)), rng.normal(size=(B, H))
+    trace = gru_forward(params, xs, h0)
+    h = h0
+    for t in range(T):
+        a_x = (xs[t][:, None, :] * params.W_x).sum(axis=-1) + params.b_x  # (B, 3H)
+        a_h = (h[:, None, :] * params.W_h).sum(axis=-1) + params.b_h
+        r = sigmoid(a_x[:, :H] + a_h[:, :H])
+        z = sigmoid(a_x[:, H : 2 * H] + a_h[:, H : 2 * H])
+        n = tanh(a_x[:, 2 * H :] + r * a_h[:, 2 * H :])
+        h = (1.0 - z) * n + z * h
+        for name, value in (("r", r), ("z", z), ("n", n), ("h", h)):
+            np.testing.assert_array_equal(getattr(trace, name)[t], value, err_msg=f"{name} at step {t + 1}")
+    y = (trace.h[..., None, :] * params.W_y).sum(axis=-1) + params.b_y
+    np.testing.assert_array_equal(trace.y, y)
+
+
+def test_the_plain_path_takes_sigma_and_tanh_from_elementary(monkeypatch):
+    """Swap lstm_core.elementary's functions (as the gru module holds them) and the plain path follows; the
+    fast path does not use them."""
+    import lstm_core.gru as gru_module
+
+    params = GRUParams.random(1, 2, seed=3)
+    monkeypatch.setattr(gru_module, "sigmoid", lambda v: np.full(np.shape(v), 0.25))
+    monkeypatch.setattr(gru_module, "tanh", lambda v: np.full(np.shape(v), -0.5))
+    trace = gru_forward(params, [1.0, 2.0])
+    np.testing.assert_array_equal(trace.r, 0.25)
+    np.testing.assert_array_equal(trace.z, 0.25)
+    np.testing.assert_array_equal(trace.n, -0.5)
+    assert not np.any(gru_forward(params, [1.0, 2.0], fast=True).r == 0.25)
+
+
+def test_training_a_gru_runs_either_path():
+    from lstm_core import loss_and_grads
+
+    rng = np.random.default_rng(8)
+    params = GRUParams.random(1, 3, output_size=1, seed=4)
+    xs, ys = rng.normal(size=(5, 6, 1)), rng.normal(size=(6, 1))
+    loss_p, grads_p, trace_p = loss_and_grads(params, xs, ys)
+    loss_f, grads_f, trace_f = loss_and_grads(params, xs, ys, fast=True)
+    assert loss_p == pytest.approx(loss_f, rel=1e-13)
+    # each ran the path it was asked for (the two differ in the last bits of 11 of these 90 values)
+    np.testing.assert_array_equal(trace_p.h_all, gru_forward(params, xs).h_all)
+    np.testing.assert_array_equal(trace_f.h_all, gru_forward(params, xs, fast=True).h_all)
+    assert np.any(trace_p.h_all != trace_f.h_all)
+    for name, a in grads_p.arrays().items():
+        np.testing.assert_allclose(a, getattr(grads_f, name), rtol=1e-11, atol=1e-14, err_msg=name)
 
 
 # --- by hand ----------------------------------------------------------------------------------
@@ -147,8 +237,9 @@ def assert_relative(analytic, numeric, what, rtol=1e-7):
     assert_gradient_close(analytic, numeric, what, rtol)
 
 
+@PATHS
 @pytest.mark.parametrize("batched", [False, True], ids=["one sequence", "batch of 3"])
-def test_backward_matches_central_differences_on_every_entry(batched):
+def test_backward_matches_central_differences_on_every_entry(batched, fast):
     rng = np.random.default_rng(11)
     D, H, T = 3, 2, 5
     params = GRUParams(
@@ -163,9 +254,9 @@ def test_backward_matches_central_differences_on_every_entry(batched):
     R = rng.normal(size=shape[:-1] + (H,))  # L = Σ R h, so dL/dh_t = R_t
 
     def L():
-        return float(np.sum(R * gru_forward(params, xs, h0=h0).h))
+        return float(np.sum(R * gru_forward(params, xs, h0=h0, fast=fast).h))
 
-    grads, dxs, dh0 = gru_backward(params, gru_forward(params, xs, h0=h0), R)
+    grads, dxs, dh0 = gru_backward(params, gru_forward(params, xs, h0=h0, fast=fast), R, fast=fast)
     for name in GRUParams.NAMES:
         assert_relative(getattr(grads, name), central_difference(L, getattr(params, name), EPS), name)
     assert_relative(dxs, central_difference(L, xs, EPS), "xs")

@@ -1,4 +1,4 @@
-"""LSTMParams: gate views, the seeds' layouts built by hand, random draws, copies."""
+"""LSTMParams: gate views, the worked examples' layouts built by hand, random draws, copies."""
 
 import numpy as np
 import pytest
@@ -71,7 +71,7 @@ def test_from_concat_maps_x_first_columns():
 
 
 def test_from_concat_two_units_one_input():
-    """H = 2, D = 1, with a readout: row r of each seed matrix is unit r; column 0 is x."""
+    """H = 2, D = 1, with a readout: row r of each worked-example matrix is unit r; column 0 is x."""
     Wf = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     Wi = [[11.0, 12.0, 13.0], [14.0, 15.0, 16.0]]
     Wc = [[21.0, 22.0, 23.0], [24.0, 25.0, 26.0]]
@@ -91,19 +91,19 @@ def test_from_concat_two_units_one_input():
     assert p.hidden_size == 2 and p.input_size == 1 and p.output_size == 1
 
 
-def test_from_gates_with_the_scalar_seed_dict():
-    seed = {
+def test_from_gates_with_the_scalar_example_dict():
+    example = {
         "forget": (0.5, 0.1, 0),
         "input": (0.6, 0.2, 0),
         "cell": (0.7, 0.3, 0),
         "output": (0.8, 0.4, 0),
     }
-    p = LSTMParams.from_gates(**seed)
+    p = LSTMParams.from_gates(**example)
     np.testing.assert_array_equal(p.W_x, [[0.6], [0.5], [0.7], [0.8]])
     np.testing.assert_array_equal(p.W_h, [[0.2], [0.1], [0.3], [0.4]])
     np.testing.assert_array_equal(p.b, [0.0, 0.0, 0.0, 0.0])
     assert p.hidden_size == 1 and p.input_size == 1 and not p.has_readout
-    with_readout = LSTMParams.from_gates(**seed, W_y=4.0, b_y=0.0)
+    with_readout = LSTMParams.from_gates(**example, W_y=4.0, b_y=0.0)
     np.testing.assert_array_equal(with_readout.W_y, [[4.0]])
     np.testing.assert_array_equal(with_readout.b_y, [0.0])
 

@@ -85,7 +85,7 @@ def test_latch_holds_the_value_but_not_the_gradient_by_hand():
 
 def test_value_ratio_is_not_the_slope_at_u_0_9():
     """The issue's numbers: one step after the pulse the value keeps 0.73 of itself, a gradient 0.46."""
-    from lstm_core.lessons.l04_memory import value_and_slope
+    from lstm_core.lessons.l04_conveyor_belt import value_and_slope
 
     hs = hand_rnn(0.9)
     run = value_and_slope(0.9)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_core import forward
-from lstm_core.lessons.l04_memory import cell_carry
+from lstm_core.lessons.l04_conveyor_belt import cell_carry
 from lstm_core.lessons.l05_gradients import flow_inputs, lstm_for_flow, lstm_gradient_by_lag, rnn_for_flow, rnn_gradient_by_lag
 from lstm_core.lessons.l05_gradients import (
     DEFAULTS,

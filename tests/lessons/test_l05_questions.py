@@ -73,7 +73,7 @@ def test_grows_by_finite_differences():
 
 def test_clip_scales_the_whole_gradient_by_hand():
     from lstm_core import LSTMParams
-    from lstm_core.train import clip_by_global_norm
+    from lstm_core.gradient_descent import clip_by_global_norm
 
     q = by_key("05")["clip"]
     rng = np.random.default_rng(3)

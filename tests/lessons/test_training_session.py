@@ -12,7 +12,7 @@ import pytest
 from lstm_core import LSTMParams, forward, mse_loss, train
 from lstm_core.examples import VECTOR_CONCAT
 from lstm_core.gates import QUANTITIES
-from lstm_core.lessons.l06_training import TrainingSession
+from lstm_core.lessons.training_session import TrainingSession
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting
 
 XS, YS = counting(**COUNT_TASK)
@@ -140,14 +140,14 @@ def test_configure_starts_over_and_keeps_the_last_run_as_previous():
 
 
 def test_a_loss_that_is_no_longer_finite_stops_the_run(monkeypatch):
-    from lstm_core.lessons import l06_training
+    from lstm_core.lessons import training_session
 
     def failing(params, xs, ys, steps, lr, seed, callback):
         for k in range(3):
             callback(k, 5.0 - k, params.copy())
         raise ValueError("train: the loss is nan at step 3; lower lr or set clip")
 
-    monkeypatch.setattr(l06_training, "train", failing)
+    monkeypatch.setattr(training_session, "train", failing)
     s = TrainingSession()
     assert s.run() == "stopped"
     assert "nan" in s.error and s.history.loss == [5.0, 4.0, 3.0] and s.history.stopped_early

@@ -2,7 +2,10 @@
 
 - the core (lstm_core/*.py) imports neither lstm_core.lessons nor lstm_core.explore;
 - the lessons (lstm_core/lessons/) never import lstm_core.explore;
-- neither imports matplotlib or ipywidgets (numpy only below the widgets).
+- neither imports matplotlib or ipywidgets (numpy only below the widgets);
+- no module imports, directly or round a longer circle, a module that imports it back: the graph of
+  imports among lstm_core's modules has no cycle. Every import counts, also one inside a function
+  (a lazy import hides a cycle from Python, not from a reader).
 ``__main__.py`` is an entry point, like a notebook: it sits on top and may import anything.
 """
 
@@ -59,16 +62,93 @@ def violations(source, module):
     return bad
 
 
-def package_modules():
-    for path in sorted(PKG.rglob("*.py")):
-        rel = path.relative_to(PKG.parent).with_suffix("")
+def package_modules(pkg=PKG):
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(pkg.parent).with_suffix("")
         module = ".".join(rel.parts)
-        if module == "lstm_core.__main__":
+        if module == f"{pkg.name}.__main__":
             continue  # the command line: an entry point on top, like a notebook
         yield module, path
 
 
 MODULES = list(package_modules())
+
+
+def import_graph(modules):
+    """``{module: set of modules it imports}`` among ``modules`` (dotted name -> path), every import counted.
+
+    A package is its ``__init__``. ``from pkg import name`` reaches ``pkg.name`` when that is one of
+    the modules, else ``pkg`` itself (a name defined there); ``import a.b`` reaches ``a.b``.
+    """
+    names = {m.removesuffix(".__init__"): m for m in modules}
+
+    def resolve(dotted):  # the longest prefix of a dotted name that is one of the modules
+        parts = dotted.split(".")
+        for n in range(len(parts), 0, -1):
+            if ".".join(parts[:n]) in names:
+                return names[".".join(parts[:n])]
+        return None
+
+    graph = {}
+    for module, path in modules.items():
+        package = module.split(".")[:-1]
+        targets = []
+        for node in ast.walk(ast.parse(path.read_text())):  # ast.walk: imports inside functions too
+            if isinstance(node, ast.Import):
+                targets += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = (".".join(package[: len(package) - (node.level - 1)] + ([node.module] if node.module else []))
+                        if node.level else node.module)
+                targets += [f"{base}.{a.name}" if f"{base}.{a.name}" in names else base for a in node.names]
+        graph[module] = {t for t in map(resolve, targets) if t is not None and t != module}
+    return graph
+
+
+def cycles(graph):
+    """Every import cycle of ``graph``, each as a list of modules [a, b, ..., a] (strongly connected parts)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):  # Tarjan's algorithm
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                part.append(w)
+                if w == v:
+                    break
+            if len(part) > 1:
+                found.append(_one_circle(graph, sorted(part)))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _one_circle(graph, part):
+    """A readable circle through the first module of a strongly connected ``part``: [a, ..., a]."""
+    start, members = part[0], set(part)
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        v = queue.pop(0)
+        for w in sorted(graph[v] & members):
+            if w == start:
+                return paths[v] + [start]
+            if w not in paths:
+                paths[w] = paths[v] + [w]
+                queue.append(w)
+    return part
 
 
 @pytest.mark.parametrize("module, path", MODULES, ids=[m for m, _ in MODULES])
@@ -84,7 +164,7 @@ def test_each_layer_has_modules():
 @pytest.mark.parametrize(
     "module, source, expected",
     [
-        ("lstm_core.sequence", "from .lessons.l04_memory import DEFAULTS\n", "imports lstm_core.lessons.l04_memory (lessons)"),
+        ("lstm_core.sequence", "from .lessons.l04_conveyor_belt import DEFAULTS\n", "imports lstm_core.lessons.l04_conveyor_belt (lessons)"),
         ("lstm_core.sequence", "from lstm_core.explore import quiz\n", "imports lstm_core.explore (explore)"),
         ("lstm_core.sequence", "from . import lessons\n", "imports lstm_core.lessons (lessons)"),
         ("lstm_core.lessons.l02_step", "from ..explore.panels import render\n", "imports lstm_core.explore.panels (explore)"),
@@ -107,3 +187,60 @@ def test_a_broken_rule_is_caught(module, source, expected):
 )
 def test_allowed_imports_pass(module, source):
     assert violations(source, module) == []
+
+
+def test_no_import_cycle_among_the_modules():
+    """One way only: no module is imported, however indirectly, by what it imports (issue 21)."""
+    graph = import_graph(dict(MODULES))
+    assert cycles(graph) == [], "\n".join(" -> ".join(c) for c in cycles(graph))
+
+
+def test_the_graph_sees_the_imports_it_must():
+    """The checker reads the real package: the dispatch goes sequence -> fast, and trace is below both."""
+    graph = import_graph(dict(MODULES))
+    assert "lstm_core.fast" in graph["lstm_core.sequence"]
+    assert "lstm_core.trace" in graph["lstm_core.fast"]
+    assert "lstm_core.sequence" not in graph["lstm_core.fast"]
+    assert "lstm_core.lessons.questions" in graph["lstm_core.lessons.l05_gradients"]
+
+
+def _package(tmp_path, files):
+    pkg = tmp_path / "planted"
+    pkg.mkdir()
+    for name, text in files.items():
+        path = pkg / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return dict(package_modules(pkg))
+
+
+@pytest.mark.parametrize(
+    "files, circle",
+    [
+        # the circle this issue removed: sequence imports fast at the top, fast imports sequence in a function
+        ({"__init__.py": "", "sequence.py": "from .fast import forward_fast\n",
+          "fast.py": "def forward_fast():\n    from .sequence import Trace\n"},
+         ["planted.fast", "planted.sequence", "planted.fast"]),
+        # three modules round a circle, absolute imports
+        ({"__init__.py": "", "a.py": "import planted.b\n", "b.py": "from planted.c import x\n",
+          "c.py": "from planted import a\n"},
+         ["planted.a", "planted.b", "planted.c", "planted.a"]),
+        # through a subpackage's __init__, which imports the module that imports it
+        ({"__init__.py": "", "core.py": "from .sub import thing\n", "sub/__init__.py": "from .leaf import thing\n",
+          "sub/leaf.py": "from ..core import other\n"},
+         ["planted.core", "planted.sub.__init__", "planted.sub.leaf", "planted.core"]),
+    ],
+    ids=["function-level", "three-modules", "through-a-package"],
+)
+def test_a_planted_cycle_is_caught(tmp_path, files, circle):
+    """The checker itself: a package with a planted cycle fails the same assertion the real one passes."""
+    found = cycles(import_graph(_package(tmp_path, files)))
+    assert found == [circle]
+
+
+def test_a_package_without_a_cycle_passes(tmp_path):
+    files = {"__init__.py": "from .sequence import forward\n", "sequence.py": "from .fast import f\nfrom . import trace\n",
+             "fast.py": "from .trace import Trace\n", "trace.py": "import numpy\n"}
+    graph = import_graph(_package(tmp_path, files))
+    assert graph["planted.sequence"] == {"planted.fast", "planted.trace"}
+    assert cycles(graph) == []

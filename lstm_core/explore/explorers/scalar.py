@@ -1,4 +1,4 @@
-"""Lesson 02's explorer: the scalar seed (H = D = 1), every weight, input and the prediction weight W_y on a slider."""
+"""Lesson 02's explorer: the scalar worked example (H = D = 1), every weight, input and the prediction weight W_y on a slider."""
 
 import ipywidgets as widgets
 import numpy as np
@@ -39,9 +39,9 @@ class ScalarWalkthrough(Explorer):
     Play through the steps, the live equations, and i, f, g, c, o, h per step."""
 
     def __init__(self, params=None, xs=None):
-        seed_params, seed_xs = scalar_example()
-        self.start_params = seed_params if params is None else params
-        self.start_xs = np.asarray(seed_xs if xs is None else xs, dtype=np.float64)
+        example_params, example_xs = scalar_example()
+        self.start_params = example_params if params is None else params
+        self.start_xs = np.asarray(example_xs if xs is None else xs, dtype=np.float64)
         self.steps = len(self.start_xs)
         super().__init__()
 

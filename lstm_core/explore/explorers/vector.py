@@ -1,4 +1,4 @@
-"""Lesson 03's explorer: the vector seed (H = 2, D = 1), a slider for every weight, heatmaps of
+"""Lesson 03's explorer: the vector worked example (H = 2, D = 1), a slider for every weight, heatmaps of
 the weights and of every activation per unit and step, and the cell diagram of one unit."""
 
 import html
@@ -45,13 +45,13 @@ def vector_params(values, H, D):
 
 
 class VectorWalkthrough(Explorer):
-    """Every weight of the vector seed on a slider (one tab per gate), weight heatmaps,
+    """Every weight of the vector worked example on a slider (one tab per gate), weight heatmaps,
     activation heatmaps (rows: quantity and unit, columns: steps), the diagram of one unit."""
 
     def __init__(self, params=None, xs=None):
-        seed_params, seed_xs = vector_example()
-        self.start_params = seed_params if params is None else params
-        self.start_xs = np.asarray(seed_xs if xs is None else xs, dtype=np.float64).reshape(-1)
+        example_params, example_xs = vector_example()
+        self.start_params = example_params if params is None else params
+        self.start_xs = np.asarray(example_xs if xs is None else xs, dtype=np.float64).reshape(-1)
         self.steps = len(self.start_xs)
         self.H, self.D = self.start_params.hidden_size, self.start_params.input_size
         if self.D != 1:

@@ -14,7 +14,7 @@ Drawing text is the expensive part of an update (each glyph is rendered again), 
 label that does not change (gate labels and names, "c_t =", the node symbols) lives in the
 static background and only the numbers themselves are redrawn.
 
-Notation (one hidden unit u at step t; ``terms = explain.step_terms(params, trace, t, u)``)
+Notation (one hidden unit u at step t; ``terms = lstm_core.lessons.l02_step.step_terms(params, trace, t, u)``)
 ----------------------------------------------------------------------------------------
 x_t (D,), h_{t-1} (H,)         the inputs of every gate (1..MAX_STRANDS coloured strands)
 c_{t-1}, c_t, h_t              the unit's cell and hidden state
@@ -313,7 +313,7 @@ class CellDiagram:
             line.set_color(value_color(values[s], norm))
 
     def update(self, terms):
-        """Colour and number the cell for ``terms = explain.step_terms(params, trace, t, unit)``."""
+        """Colour and number the cell for ``terms = l02_step.step_terms(params, trace, t, unit)``."""
         gate = {k: terms[k]["value"] for k in GATES}
         c_prev, c = terms["c"]["c_prev"], terms["c"]["value"]
         tanh_c, h = terms["h"]["tanh_c"], terms["h"]["value"]

@@ -1,4 +1,4 @@
-"""lstm_core.train: truncated BPTT against central differences of the truncated objective, clipping's bound
+"""lstm_core.gradient_descent: truncated BPTT against central differences of the truncated objective, clipping's bound
 on an SGD update by hand, and GRUs in the loss and in training."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 from lstm_core import GRUParams, LSTMParams, RNNParams, forward, gru_forward, rnn_forward
 from lstm_core.loss import loss_and_grads, mse_loss
-from lstm_core.train import train, truncated_loss_and_grads
+from lstm_core.gradient_descent import train, truncated_loss_and_grads
 
 from helpers.fd import central_difference
 

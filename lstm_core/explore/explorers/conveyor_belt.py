@@ -6,7 +6,7 @@ import numpy as np
 
 from lstm_core.lessons.l02_step import step_terms
 from lstm_core.gates import QUANTITY_NAMES
-from lstm_core.lessons.l04_memory import DEFAULTS, conveyor_run, rnn_weights
+from lstm_core.lessons.l04_conveyor_belt import DEFAULTS, conveyor_run, rnn_weights
 from .base import FORGET_BIAS_RANGE, SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table, slider
 from ..panels.format import or_dash as fmt
 from ..panels.plots import label

@@ -1,4 +1,4 @@
-"""lstm_core.lessons.l04_memory against hand calculation: the pulse, the conveyor LSTM's f^k decay, the RNN's
+"""lstm_core.lessons.l04_conveyor_belt against hand calculation: the pulse, the conveyor LSTM's f^k decay, the RNN's
 geometric fade, the carries, and survival times on hand-made arrays."""
 
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from lstm_core.lessons import l04_memory as M
+from lstm_core.lessons import l04_conveyor_belt as M
 
 from helpers.reference import sig
 
@@ -226,7 +226,7 @@ def test_rnn_factors_by_hand():
 
 
 def test_carry_from_step_one_is_flows_cell_carry():
-    from lstm_core.lessons.l04_memory import cell_carry
+    from lstm_core.lessons.l04_conveyor_belt import cell_carry
 
     # cell_carry counts from c_0 (∏ f_1..f_t), the carry from step 1 leaves f_1 out
     run = M.conveyor_run(T=30, t_pulse=1, forget_bias=1.5)

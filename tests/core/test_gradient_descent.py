@@ -1,4 +1,4 @@
-"""lstm_core.train and lstm_core.tasks: the lessons' training runs reach what they promise."""
+"""lstm_core.gradient_descent (``train``) and lstm_core.tasks: the lessons' training runs reach what they promise."""
 
 import copy
 
@@ -18,7 +18,7 @@ from lstm_core.tasks import (
     remember_first,
     sine,
 )
-from lstm_core.train import clip_by_global_norm, global_norm, train, with_forget_bias
+from lstm_core.gradient_descent import clip_by_global_norm, global_norm, train, with_forget_bias
 
 
 def assert_same_params(a, b):
@@ -45,13 +45,13 @@ def counted():
     return params, start, learned, history
 
 
-def test_the_vector_seed_learns_that_1_2_3_is_followed_by_4(counted):
+def test_the_vector_example_learns_that_1_2_3_is_followed_by_4(counted):
     _, _, learned, _ = counted
     prediction = mse_loss(learned, np.array(SEQUENCE, dtype=float), [EXPECTED_NEXT])[1].prediction[0]
     assert abs(prediction - 4.0) < 0.05
 
 
-def test_counting_training_leaves_the_seed_untouched_and_learns_new_weights(counted):
+def test_counting_training_leaves_the_worked_example_untouched_and_learns_new_weights(counted):
     params, start, learned, history = counted
     assert_same_params(params, start)
     assert learned is not params
@@ -238,7 +238,7 @@ def test_params_without_readout_are_refused():
 # --- the tasks ---------------------------------------------------------------------------
 
 
-def test_counting_holds_the_seeds_example_first():
+def test_counting_holds_the_worked_example_first():
     xs, ys = counting(**COUNT_TASK)
     B = COUNT_TASK["n_sequences"]
     assert xs.shape == (3, B, 1) and ys.shape == (B, 1)

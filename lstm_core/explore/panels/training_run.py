@@ -1,7 +1,7 @@
 """Lesson 06's pictures and tables: the loss curve, the activations before and after training, and the
 numbers beside them.
 
-Every number comes from a ``lstm_core.lessons.l06_training.TrainingSession``; this module only draws it.
+Every number comes from a ``lstm_core.lessons.training_session.TrainingSession``; this module only draws it.
 """
 
 import numpy as np

@@ -20,7 +20,7 @@ pytest.importorskip("matplotlib")
 from lstm_core import LSTMParams, forward, mse_loss, train  # noqa: E402
 from lstm_core import explore  # noqa: E402
 from lstm_core.examples import VECTOR_CONCAT  # noqa: E402
-from lstm_core.lessons import l06_training as session_module  # noqa: E402 (the session runs lstm_core.train)
+from lstm_core.lessons import training_session as session_module  # noqa: E402 (the session runs lstm_core.train)
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING, counting  # noqa: E402
 
 from helpers.explorers import assert_renders, cells, headers, set_value, warnings_as_errors  # noqa: E402

@@ -1,8 +1,8 @@
 """Lesson 06's explorer: train an LSTM on the counting task with Adam, watch the loss fall, and
 compare every activation for 1, 2, 3 before and after training.
 
-Every number comes from a ``lstm_core.lessons.l06_training.TrainingSession`` (the settings, the run of
-``lstm_core.train``, its history and the activations before and after); ``panels/training.py`` draws
+Every number comes from a ``lstm_core.lessons.training_session.TrainingSession`` (the settings, the run of
+``lstm_core.train``, its history and the activations before and after); ``panels/training_run.py`` draws
 it. This module owns the widgets: the sliders, Train, the progress bar and the "next run: …" line.
 Training runs synchronously in the kernel when Train is clicked; the session calls back every few
 steps, and the explorer moves the progress bar and redraws the loss curve.
@@ -10,10 +10,10 @@ steps, and the explorer moves the progress bar and redraws the loss curve.
 
 import ipywidgets as widgets
 
-from lstm_core.lessons.l06_training import TrainingSession
+from lstm_core.lessons.training_session import TrainingSession
 from lstm_core.tasks import COUNT_TASK, COUNT_TRAINING
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
-from ..panels import training as panels
+from ..panels import training_run as panels
 from ..panels.render import BlitFigure
 
 #: log10 of the learning rate's range (1e-4 .. 1)
@@ -108,7 +108,7 @@ class TrainingExplorer(Explorer):
         self.session.configure(values["lr"], values["H"], values["steps"])
 
     def reset(self):
-        """The starting slider values, the seed weights, and no curves at all."""
+        """The starting slider values, the worked example's weights, and no curves at all."""
         if self.running:
             return
         self.session.forget_runs()
