@@ -10,7 +10,7 @@ Notation (the same table as the README, the notebooks and the plot labels):
 | c_t | (H,) | cell state (the "conveyor belt") at step t |
 | i_t | (H,) | input gate: how much of the candidate is written |
 | f_t | (H,) | forget gate: how much of c_{t-1} is kept |
-| g_t | (H,) | candidate values (the seeds' "candidate cell") |
+| g_t | (H,) | candidate values (the worked examples' "candidate cell") |
 | o_t | (H,) | output gate: how much of tanh(c_t) is shown |
 | W_x | (4H, D) | input weights, gate blocks stacked in GATES order i, f, g, o |
 | W_h | (4H, H) | recurrent weights, same stacking |

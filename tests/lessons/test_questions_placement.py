@@ -1,9 +1,12 @@
 """Every question is asked before its answer is on screen, and every lesson asks enough questions that make
 the learner think.
 
-For each ``explore.quiz("NN", "key")`` cell of a stored notebook, the outputs of every cell above it (printed
-text, plain-text and Markdown/HTML results) must not show the question's answer: a number in the forms it could
-be printed in, a choice as its text. The planted cases at the bottom show that the check does fail.
+For each ``explore.quiz("NN", "key")`` cell of a stored notebook, nothing above it may show the question's
+answer: not the outputs of the cells above (printed text, plain-text and Markdown/HTML results), not the
+markdown above (prose, headings, the "What you'll learn" list at the top), not the code above. The answer is
+looked for as a number in the forms it could be printed in, as a choice's text, and as any of the question's
+``tells`` (phrases that would answer it: "can also grow", "weight_ih_l0 (4H, D)"). The planted cases at the
+bottom show that the check fails on the pages as they stood when 11 questions could be answered from above them.
 """
 
 import json
@@ -34,6 +37,24 @@ def output_text(cell):
             if data is not None and "application/vnd.jupyter.widget-view+json" not in out.get("data", {}):
                 parts.append("".join(data))
     return "\n".join(parts)
+
+
+def shown_text(cell):
+    """What a learner sees of a cell above a question: markdown as written, code and its outputs."""
+    source = "".join(cell["source"])
+    if cell["cell_type"] == "markdown":
+        return source
+    if cell["cell_type"] == "code":
+        return source + "\n" + output_text(cell)
+    return ""
+
+
+def normalized(text):
+    """Lower case, HTML tags and Markdown's backticks and emphasis dropped, runs of white space one space: a
+    phrase broken over two lines of a Markdown cell, or set in `code`, still matches."""
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"[`*]", "", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def quiz_cells(cells):
@@ -78,20 +99,25 @@ def shows_number(answer, text):
 
 
 def giveaways(question, shown):
-    """The ways ``question``'s answer appears in the text ``shown``."""
+    """The ways ``question``'s answer appears in the text ``shown``: its tells, then the answer itself."""
+    flat = normalized(shown)
+    found = [tell for tell in question.tells if normalized(tell) in flat]
     if question.choices:
         # a choice printed beside all the others (a table of the four gate names) singles nothing out
         others = [c for c in question.choices if c != question.answer]
-        return [question.answer] if question.answer in shown and not all(c in shown for c in others) else []
-    return shows_number(question.answer, shown)
+        answer = normalized(question.answer)
+        if answer in flat and not all(normalized(c) in flat for c in others):
+            found.append(question.answer)
+        return found
+    return found + shows_number(question.answer, shown)
 
 
 def placement_problems(cells, questions_of=questions_for):
-    """Every (key, form) whose answer is shown by an output above its quiz cell."""
+    """Every (key, form) whose answer is shown by a cell above its quiz cell (markdown, code or output)."""
     problems = []
     for n, lesson, key in quiz_cells(cells):
         question = {q.key: q for q in questions_of(lesson)}[key]
-        shown = "\n".join(output_text(c) for c in cells[:n] if c["cell_type"] == "code")
+        shown = "\n".join(shown_text(c) for c in cells[:n])
         problems += [(key, form) for form in giveaways(question, shown)]
     return problems
 
