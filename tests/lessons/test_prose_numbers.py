@@ -252,8 +252,8 @@ def test_06_learning_rates_in_the_explorer(task):
     plateau = np.flatnonzero(np.abs(loss - mean_loss) < 0.1)
     assert plateau.size > 150 and loss[-1] < 1e-3  # about 200 steps near 4.44, then it drops
 
-    says("06", "Set lr to 0.0001 and train: the blue curve barely moves in 800 steps, since Adam's steps are about lr "
-               "at most, 300 times smaller than at 0.03.")
+    says("06", "Set lr to 0.0001 and train: the blue curve barely moves in 800 steps, since Adam's steps scale with "
+               "lr, here 300 times smaller than at 0.03.")
     crawl = L.train(counting_start(2), xs, ys, steps=800, lr=1e-4, seed=0)[1]
     assert crawl.final_loss > 0.85 * crawl.loss[0] and round(0.03 / 1e-4) == 300  # 45.1 -> 41.1
 
