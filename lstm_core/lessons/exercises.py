@@ -1,11 +1,14 @@
 """Exercise checkers that say what went wrong: one LSTM step, and the BPTT lines through the cell state.
 
-The learner's function is run on random cases and compared with ``lstm_core.step`` (or with the
-derivatives written below); when it differs, the checker tries the plausible slips, alone and together,
-and names the ones that reproduce the learner's numbers exactly. A malformed return value or an
-exception is described, never passed on as a traceback.
+The learner writes the function from a skeleton that raises ``NotImplementedError`` (the checker then says
+"Not written yet"). Once written, it is run on random cases and compared with ``lstm_core.step`` (or with
+the derivatives written below); when it differs, the checker tries the plausible slips, alone and together,
+and names the ones that reproduce the learner's numbers exactly. Where two slips give the very same numbers
+(i and f exchanged in the slicing, or in the update line: both are σ gates), it reads the learner's update
+line to say which. When no slip explains the numbers, it says which output is off and which lines feed it,
+never the solution. A malformed return value or an exception is described, never passed on as a traceback.
 
-Exercise 1: one step (the signature a notebook cell ships, with a deliberate bug for the learner)::
+Exercise 1: one step (a notebook ships the skeleton; this is what the learner writes)::
 
     def my_step(params, x, h, c):
         z = params.W_x @ x + params.W_h @ h + params.b      # (4H,), blocks i, f, g, o
@@ -36,7 +39,10 @@ dh = dL/dh_t (from the loss at t and from step t + 1), dc_next = dc_{t+1} f_{t+1
 back into c_t), dc = dL/dc_t in total, dc_prev = dL/dc_{t-1} through c_t, dz_f = dL/dz_f.
 """
 
+import ast
+import inspect
 import itertools
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +89,65 @@ STEP_MISTAKES = {
                       "returned): return the new h_t = o ⊙ tanh(c_t).",
     "no_tanh_on_c": "h_t is missing a tanh: h_t = o ⊙ tanh(c_t), not o ⊙ c_t.",
     "old_c_in_h": "h_t uses the old cell state: h_t = o ⊙ tanh(c_t) with the new c_t, not c_{t-1}.",
+    "update_swapped": "The update line has i and f the wrong way round: your line multiplies c_{t-1} by {name}, "
+                      "but the forget gate keeps the old cell and the input gate writes the candidate: "
+                      "c_t = f ⊙ c_{t-1} + i ⊙ g_t. (Your slicing of z is fine.)",
+    "i_f_exchanged": "i and f are exchanged somewhere: either z's blocks are read as f, i, ... (they are stacked "
+                     "i, f, g, o), or the update line multiplies c_{t-1} by i (it is c_t = f ⊙ c_{t-1} + i ⊙ g_t).",
 }
+
+#: the learner's step, where the numbers alone cannot tell these apart: z's first two blocks read as f, i
+I_F_EXCHANGED = ("f", "i", "g", "o")
+
+
+def update_line_gate(fn):
+    """The name that multiplies the old cell state in ``fn``'s update line ``c_new = f * c + i * g``, read from
+    its source; None when the source cannot be read or holds no such line.
+
+    The old cell state is ``fn``'s fourth parameter (``c`` in the skeleton). In a notebook the source of a cell's
+    function is kept by IPython, so this works there too.
+    """
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+        params = list(inspect.signature(fn).parameters)
+        tree = ast.parse(source)
+    except (OSError, TypeError, ValueError, SyntaxError):
+        return None
+    if len(params) < 4:
+        return None
+    old_c = params[3]
+
+    def terms(node):  # the summands of a + b + ...
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return terms(node.left) + terms(node.right)
+        return [node]
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for term in terms(node.value):
+            if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
+                sides = [term.left, term.right]
+                names = [side.id if isinstance(side, ast.Name) else None for side in sides]
+                if old_c in names and len(names) == 2:
+                    other = names[1 - names.index(old_c)]
+                    if other is not None and other != old_c:
+                        return other
+    return None
+
+
+def _tell_i_f_apart(fn, keys, kwargs):
+    """The slips of ``keys``, with "gate_order" for an i/f exchange replaced by what the source shows."""
+    if "gate_order" not in keys or tuple(kwargs.get("order", GATES)) != I_F_EXCHANGED:
+        return keys, {}
+    gate = update_line_gate(fn)
+    if gate is None:
+        new = "i_f_exchanged"
+    elif gate != "f":
+        new = "update_swapped"
+    else:
+        return keys, {}  # the update line is right: the slicing is what exchanged them
+    return tuple(new if k == "gate_order" else k for k in keys), {"name": gate or "i"}
 
 
 def _variant_step(params, x, h, c, order=GATES, bias=True, swapped=False, z_reads="h", out="h,c", h_from="tanh c"):
@@ -127,10 +191,21 @@ def step_cases(n=CASES, seed=0, D=3, H=2):
     return out
 
 
+#: what the checkers say about a skeleton that still raises NotImplementedError
+NOT_WRITTEN = ("Not written yet: {name} still raises NotImplementedError. Replace that line with your own lines "
+               "(the comments in the cell say which), then run the cell of {name} and this one again.")
+
+
+class _NotWritten(Exception):
+    """The learner's function is still the skeleton."""
+
+
 def _call(fn, args, kwargs, n_out, names):
     """Run the learner's function; return (outputs as float arrays, None) or (None, what went wrong in words)."""
     try:
         got = fn(*args, **kwargs)
+    except NotImplementedError as exc:
+        raise _NotWritten() from exc
     except Exception as exc:  # the learner's code: any error becomes a sentence, never a traceback
         return None, f"Your function raised {type(exc).__name__}: {exc}"
     if not isinstance(got, (tuple, list)) or len(got) < n_out:
@@ -181,7 +256,10 @@ def check_step(fn, n_cases=CASES, seed=0):
     cases = step_cases(n_cases, seed)
     got_all = []
     for params, x, h, c in cases:
-        got, problem = _call(fn, (params, x.copy(), h.copy(), c.copy()), {}, 2, names)
+        try:
+            got, problem = _call(fn, (params, x.copy(), h.copy(), c.copy()), {}, 2, names)
+        except _NotWritten:
+            return Diagnosis(False, NOT_WRITTEN.replace("{name}", _name_of(fn)), ("not_written",))
         problem = problem or _shape_problem(names, got, h.shape)
         if problem:
             return Diagnosis(False, f"{problem} (called as fn(params, x, h, c) with x of shape {x.shape}, "
@@ -193,10 +271,31 @@ def check_step(fn, n_cases=CASES, seed=0):
     for keys, kwargs in _step_variants():
         if keys and all(_close(g, _variant_step(p, x, h, c, **kwargs)) for g, (p, x, h, c) in zip(got_all, cases)):
             order = ", ".join(kwargs.get("order", GATES))
-            return Diagnosis(False, "Not yet. " + _describe(keys, STEP_MISTAKES, order=order), keys)
-    return Diagnosis(False, "Not yet. " + _unrecognised(got_all, right, names) + " Check, in this order: the gate "
-                     "blocks i, f, g, o of z = W_x x + W_h h + b; σ on i, f, o and tanh on g; "
-                     "c_t = f ⊙ c_{t-1} + i ⊙ g; h_t = o ⊙ tanh(c_t).", ("unrecognised",))
+            keys, fill = _tell_i_f_apart(fn, keys, kwargs)
+            return Diagnosis(False, "Not yet. " + _describe(keys, STEP_MISTAKES, order=order, **fill), keys)
+    return Diagnosis(False, "Not yet. " + _unrecognised(got_all, right, names) + " "
+                     + _where_to_look(got_all, right, names, STEP_SOURCES), ("unrecognised",))
+
+
+#: which lines of the learner's step feed each output, for the message when no known slip explains it
+STEP_SOURCES = {
+    "c_t": "c_t comes from the blocks of z, their squashes and the update line: go through those three against "
+           "this lesson's equations, in that order.",
+    "h_t": "c_t is right, so the blocks, squashes and the update line are too: the slip is in the line of h_t "
+           "(or in the o block it reads).",
+}
+
+
+def _name_of(fn):
+    return getattr(fn, "__name__", "your function")
+
+
+def _where_to_look(got_all, right, names, sources):
+    """Where a slip that no known variant explains must sit, from which outputs are off: the lines to check,
+    never the lines themselves."""
+    wrong = [n for k, n in enumerate(names) if not all(np.allclose(g[k], r[k], rtol=0, atol=TOLERANCE)
+                                                      for g, r in zip(got_all, right))]
+    return sources.get(wrong[0] if len(wrong) == 1 else "both", sources[names[-1]])
 
 
 def _unrecognised(got_all, right, names):
@@ -230,12 +329,22 @@ BPTT_MISTAKES = {
     "sigma_of_f": "dz_f takes σ of f again: the slope is σ'(z_f) = f (1 - f) written with f = σ(z_f) itself, "
                   "not σ(f) (1 - σ(f)).",
     "df_with_new_c": "df uses the new c_t: the forget gate multiplies c_{t-1}, so df = dc_t c_{t-1}.",
+    "outputs_swapped": "You return (dz_f, dc_prev): the checker expects (dc_prev, dz_f), in that order.",
+}
+
+#: which lines of the learner's BPTT feed each output, for the message when no known slip explains it
+BPTT_SOURCES = {
+    "dc_prev": "dz_f is right, so dc and df are too: the slip is in the line of dc_prev, the gradient carried "
+               "back along the cell state.",
+    "dz_f": "dc_prev is right, so dc is too: the slip is in the line of df or of dz_f (the slope of σ).",
+    "both": "Both outputs are built from dc: start with the line of dc, then df and dz_f, then dc_prev, each "
+            "against the table of backward lines above.",
 }
 
 BPTT_ARGUMENTS = ("dh", "dc_next", "i", "f", "g", "o", "c_prev", "c")
 
 
-def _variant_bptt(v, dc_from="right", carry="f", slope="right", df_from="c_prev"):
+def _variant_bptt(v, dc_from="right", carry="f", slope="right", df_from="c_prev", out="dc_prev,dz_f"):
     """The two results (dc_prev, dz_f) with the given slips (the defaults are right), from the case ``v``."""
     tanh_c = tanh(v["c"])
     through_h = {"right": v["dh"] * v["o"] * (1 - tanh_c**2), "no_slope": v["dh"] * v["o"],
@@ -246,7 +355,7 @@ def _variant_bptt(v, dc_from="right", carry="f", slope="right", df_from="c_prev"
     f = v["f"]
     s = sigmoid(f)  # only for the slip "σ of f again"
     dz_f = df * {"right": f * (1 - f), "none": 1.0, "tanh": 1 - f**2, "sigma_again": s * (1 - s)}[slope]
-    return dc_prev, dz_f
+    return (dc_prev, dz_f) if out == "dc_prev,dz_f" else (dz_f, dc_prev)
 
 
 def _bptt_variants():
@@ -258,6 +367,7 @@ def _bptt_variants():
         [((), {}), (("no_sigma_slope",), {"slope": "none"}), (("tanh_slope_for_f",), {"slope": "tanh"}),
          (("sigma_of_f",), {"slope": "sigma_again"})],
         [((), {}), (("df_with_new_c",), {"df_from": "c"})],
+        [((), {}), (("outputs_swapped",), {"out": "dz_f,dc_prev"})],
     ]
     combos = []
     for parts in itertools.product(*options):
@@ -289,7 +399,10 @@ def check_bptt_line(fn, n_cases=CASES, seed=0):
     cases = bptt_cases(n_cases, seed)
     got_all = []
     for v in cases:
-        got, problem = _call(fn, (), {k: val.copy() for k, val in v.items()}, 2, names)
+        try:
+            got, problem = _call(fn, (), {k: val.copy() for k, val in v.items()}, 2, names)
+        except _NotWritten:
+            return Diagnosis(False, NOT_WRITTEN.replace("{name}", _name_of(fn)), ("not_written",))
         if problem and ("unexpected keyword" in problem or "positional argument" in problem):
             problem += f" The checker calls fn({', '.join(f'{a}=...' for a in BPTT_ARGUMENTS)}): name the " \
                        "parameters exactly so."
@@ -303,8 +416,9 @@ def check_bptt_line(fn, n_cases=CASES, seed=0):
     for keys, kwargs in _bptt_variants():
         if keys and all(_close(g, _variant_bptt(v, **kwargs)) for g, v in zip(got_all, cases)):
             return Diagnosis(False, "Not yet. " + _describe(keys, BPTT_MISTAKES), keys)
-    return Diagnosis(False, "Not yet. " + _unrecognised(got_all, right, names) + " Check: dc = dh o (1 - tanh²(c)) "
-                     "+ dc_next; df = dc c_prev; dz_f = df f (1 - f); dc_prev = dc f.", ("unrecognised",))
+    return Diagnosis(False, "Not yet. " + _unrecognised(got_all, right, names) + " "
+                     + _where_to_look(got_all, right, names, BPTT_SOURCES), ("unrecognised",))
 
 
-__all__ = ["Diagnosis", "check_step", "check_bptt_line", "STEP_MISTAKES", "BPTT_MISTAKES", "step_cases", "bptt_cases"]
+__all__ = ["Diagnosis", "check_step", "check_bptt_line", "STEP_MISTAKES", "BPTT_MISTAKES", "NOT_WRITTEN",
+           "step_cases", "bptt_cases", "update_line_gate"]

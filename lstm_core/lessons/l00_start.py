@@ -3,37 +3,11 @@
 import numpy as np
 
 from ..cell import step
-from ..gates import GATE_NAMES, GATES, SIGMOID_GATES
 from ..params import LSTMParams
 from .questions import Question
 
 
 # Questions ------------------------------------------------------------------------------------------------------------
-
-SHUT = 30.0  # a bias this large makes σ 0 or 1 to ten decimals
-
-
-def gate_that_keeps_c():
-    """Find by experiment which σ gate decides how much of c_{t-1} is kept: shut each σ gate in turn
-    (the others open, the candidate g = 0 so nothing new is written) and see which one empties c."""
-    emptied = []
-    for closed in SIGMOID_GATES:
-        b = np.array([0.0 if k == "g" else (-SHUT if k == closed else SHUT) for k in GATES])  # (4,)
-        params = LSTMParams(W_x=np.zeros((4, 1)), W_h=np.zeros((4, 1)), b=b)
-        _, c, _ = step(params, [0.0], h=[0.0], c=[1.0])
-        if abs(c[0]) < 1e-6:
-            emptied.append(closed)
-    if len(emptied) != 1:
-        raise RuntimeError(f"expected exactly one gate to empty c, got {emptied}")
-    return emptied[0]
-
-
-def order_choices():
-    """GATES joined, and three other orders of the same letters (a swap at the front, one at the back, reversed)."""
-    right = list(GATES)
-    others = [right[1::-1] + right[2:], right[:2] + right[:1:-1], right[::-1]]
-    return [", ".join(o) for o in [right] + others]
-
 
 #: a bias far enough out that σ(±SATURATE) is 1 or 0 to about 1e-13
 SATURATE = 30.0
@@ -51,6 +25,28 @@ def cell_over_steps(forget, input_, steps=5, c0=0.5, candidate=0.5):
         h, c, _ = step(params, [0.0], h=h, c=c)
         out.append(float(c[0]))
     return np.array(out)  # (steps + 1,)
+
+
+#: the choices of "which setting throws the old memory away and keeps only the new candidate"
+REPLACE = ("f = 0 and i = 1", "f = 1 and i = 0", "f = 1 and i = 1", "o = 0, the others open")
+
+
+def replace_choice(candidate=0.5, c0=0.8):
+    """Which of REPLACE gives c_1 = g_1 (old memory gone, the candidate written whole), measured on a one-unit cell."""
+    b_g = float(np.arctanh(candidate))
+    settings = {  # (i, f, o) pinned by biases of ±SATURATE, in the order of REPLACE
+        REPLACE[0]: (1, 0, 1), REPLACE[1]: (0, 1, 1), REPLACE[2]: (1, 1, 1), REPLACE[3]: (1, 1, 0),
+    }
+    found = []
+    for name, (i, f, o) in settings.items():
+        b = np.array([SATURATE * (2 * i - 1), SATURATE * (2 * f - 1), b_g, SATURATE * (2 * o - 1)])  # (4,) i, f, g, o
+        params = LSTMParams(W_x=np.zeros((4, 1)), W_h=np.zeros((4, 1)), b=b)
+        _, c, _ = step(params, [0.0], h=[0.0], c=[c0])
+        if abs(c[0] - candidate) < 1e-9:
+            found.append(name)
+    if len(found) != 1:
+        raise RuntimeError(f"expected exactly one setting to give c = g, got {found}")
+    return found[0]
 
 
 FROZEN = ("it stays exactly what it was", "it fades towards 0", "it grows by g at every step")
@@ -79,7 +75,6 @@ def questions():
     sizes = {name: a.size for name, a in params.arrays().items()}  # W_x, W_h, b
     count = sum(sizes.values())
     H, D = params.hidden_size, params.input_size
-    keeper = gate_that_keeps_c()
     frozen = cell_over_steps(forget=True, input_=False)
     grown = cell_over_steps(forget=True, input_=True)
     return [
@@ -92,22 +87,26 @@ def questions():
             hint="Shapes from the notation table: W_x is (4H, D), W_h is (4H, H), b is (4H,). Multiply, then add.",
             explanation=" + ".join(f"{n} {tuple(params.arrays()[n].shape)} = {s}" for n, s in sizes.items())
             + f"; {count} in all.",
+            # the printed shapes, above the question, leave only an addition
+            tells=(f"shape {params.W_h.shape}",),
         ),
         Question(
-            key="keeps_c",
-            prompt="Which one decides how much of the old cell state c<sub>t-1</sub> is kept?",
-            answer=GATE_NAMES[keeper],
-            choices=tuple(GATE_NAMES[k] for k in GATES),
+            key="replace_c",
+            prompt=("You want one step to throw the old memory away and keep only the new candidate: "
+                    "c<sub>t</sub> = g<sub>t</sub>. Which setting does that?"),
+            answer=replace_choice(),
+            choices=REPLACE,
             kind="explain",
             feedback=(
-                (GATE_NAMES["i"], "The input gate decides how much of the new candidate g_t is written, not how "
-                                  "much of the old c_{t-1} stays."),
-                (GATE_NAMES["o"], "The output gate decides how much of c_t is shown as h_t; c_t itself is kept "
-                                  "whatever o does."),
+                (REPLACE[1], "That is the opposite: f = 1 keeps all of c_{t-1}, and i = 0 writes nothing of g_t."),
+                (REPLACE[2], "f = 1 keeps all of c_{t-1}, so c_t = c_{t-1} + g_t: the old memory is still there."),
+                (REPLACE[3], "o only decides how much of c_t is shown as h_t; c_t = f_t · c_{t-1} + i_t · g_t does "
+                             "not contain o at all."),
             ),
-            hint="c_t = f_t · c_{t-1} + i_t · g_t: which gate multiplies c_{t-1}?",
-            explanation=(f"{keeper}, the {GATE_NAMES[keeper]}: shut it (σ near 0) and c_t forgets c_{{t-1}} "
-                         "completely; shut any other gate and c_{t-1} is still carried along."),
+            hint="Put each setting into c_t = f_t · c_{t-1} + i_t · g_t: which one leaves exactly g_t?",
+            explanation=("c_t = 0 · c_{t-1} + 1 · g_t = g_t: the forget gate shut throws the old memory away, the "
+                         "input gate open writes all of the candidate. The output gate is not in the update at all: "
+                         "it only decides how much of c_t is shown as h_t."),
         ),
             Question(
             key="frozen",

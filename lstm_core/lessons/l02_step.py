@@ -205,6 +205,7 @@ def questions():
             explanation=(f"|o| < 1 and |tanh(c)| < 1, so |4·h_3| < 4. Over 200 random draws of gate weights with "
                          f"standard deviation 10 the largest |4·h_3| was {largest:.4f}. Only the "
                          "readout can lift the prediction: that is why W_y is a slider."),
+            tells=("cannot reach 4", "cannot pass 4", "can't reach 4", "never reach 4"),
         ),
     ]
 

@@ -11,6 +11,7 @@ Every h lies in (−1, 1) (h = o · tanh(c), with o in (0, 1)), so whatever the 
 import numpy as np
 
 from ..examples import EXPECTED_NEXT, vector_example
+from ..params import LSTMParams
 from ..sequence import forward
 from .questions import Question
 
@@ -79,18 +80,26 @@ def questions():
     params, xs = vector_example()
     trace = forward(params, xs)
     count = sum(a.size for a in params.arrays().values())
+    bigger = LSTMParams.random(params.input_size, params.hidden_size + 1, output_size=params.output_size)
+    bigger_count = sum(a.size for a in bigger.arrays().values())
     bound = readout_bound(params)
     W_y, b_y = params.W_y[0], params.b_y[0]
     before, after = forget_rows_with_recurrent_weight()
     return [
         Question(
             key="n_params",
-            prompt=("How many numbers does the vector example's network hold in all: W<sub>x</sub>, W<sub>h</sub>, "
-                    "b and the readout W<sub>y</sub>, b<sub>y</sub>? (H = 2, D = 1)"),
-            answer=float(count),
+            prompt=(f"The vector example has H = {params.hidden_size} hidden units. How many numbers would the same "
+                    f"network hold with H = {bigger.hidden_size} units, in W<sub>x</sub>, W<sub>h</sub>, b and the "
+                    f"readout W<sub>y</sub>, b<sub>y</sub>? (still D = {bigger.input_size} input and "
+                    f"{bigger.output_size} output)"),
+            answer=float(bigger_count),
             tol=0.5,
-            hint="W_x is (4H, D), W_h is (4H, H), b is (4H,), W_y is (1, H), b_y is (1,).",
-            explanation=f"8 + 16 + 8 + 2 + 1 = {count}.",
+            hint="W_x is (4H, D), W_h is (4H, H), b is (4H,), W_y is (1, H), b_y is (1,). Put in H = 3.",
+            explanation=(" + ".join(f"{n} {a.shape} = {a.size}" for n, a in bigger.arrays().items())
+                         + f" = {bigger_count}, against {count} for H = {params.hidden_size}: W_h grows with H², "
+                         "the other arrays with H."),
+            # the printed shapes of an H = 3 network would leave only an addition
+            tells=(f"{bigger.W_h.shape}",),
         ),
         Question(
             key="step1_same",
@@ -117,8 +126,8 @@ def questions():
                     "What is the largest prediction any gate weights could ever give? (2 decimals)"),
             answer=bound,
             hint="Make each term of W_y[1]·h[1] + W_y[2]·h[2] + b_y as large as it can be, with |h[u]| < 1.",
-            explanation=(f"|y| ≤ |{W_y[0]:g}| + |{W_y[1]:g}| + |{b_y:g}| = {bound:.2f}. The example predicts "
-                         f"{trace.prediction[0]:.4f}; no gate setting can bring it anywhere near {EXPECTED_NEXT}."),
+            explanation=(f"|y| ≤ |{W_y[0]:g}| + |{W_y[1]:g}| + |{b_y:g}| = {bound:.2f}, whatever the gates do. The "
+                         f"example predicts {trace.prediction[0]:.4f}."),
         ),
         Question(
             key="lift",
@@ -133,6 +142,9 @@ def questions():
             hint="The bound Σ|W_y| + |b_y| does not contain a single gate weight.",
             explanation=(f"With every b_f = 10 the prediction is {prediction_after('forget'):.4f}, with every "
                          f"b_o = 10 it is {prediction_after('output'):.4f}; with the readout six times larger it "
-                         f"is {prediction_after('readout'):.4f}."),
+                         f"is {prediction_after('readout'):.4f}. The bound holds no gate weight, so no gate "
+                         "setting can lift the prediction past it: only the readout can."),
+            tells=("no change of the gates could fix", "only the readout can", "only a larger readout",
+                   "no gate setting could fix", "no gate setting can"),
         ),
     ]

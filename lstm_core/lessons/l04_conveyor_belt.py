@@ -292,7 +292,11 @@ def value_and_slope(recurrent, steps=DEFAULTS["T"] - DEFAULTS["t_pulse"], t_puls
 # Questions ------------------------------------------------------------------------------------------------------------
 
 #: the choices of "which survives longer", in the order the learner sees them
-SURVIVORS = ("the LSTM's cell state c_t", "the RNN's hidden state h_t", "both the same")
+SURVIVORS = ("the LSTM's cell state c_t", "the RNN's hidden state h_t",
+             "both the same: both stay above half to the end")
+
+#: the RNN's recurrent weight the "which survives longer" question asks about (the explorer starts at 0.9)
+LONGER_U = 1.2
 
 
 def fraction_left(forget_bias, k, t_pulse=DEFAULTS["t_pulse"]):
@@ -343,9 +347,9 @@ def questions():
     run = conveyor_run(T=DEFAULTS["T"], t_pulse=1, forget_bias=4.0)
     f4 = float(run.lstm.f[0, 0])
     survival4 = run.summaries["c"].survival
-    winner = longer_survivor()
+    winner = longer_survivor(recurrent=LONGER_U)
     d = DEFAULTS
-    defaults = conveyor_run()
+    defaults = conveyor_run(recurrent=LONGER_U)
     c, r = defaults.summaries["c"], defaults.summaries["rnn_h"]
     latched = value_and_slope(1.5)
     latched_run = conveyor_run(recurrent=1.5)
@@ -374,23 +378,29 @@ def questions():
         ),
         Question(
             key="longer",
-            prompt=(f"At the explorer's starting values (b<sub>f</sub> = {d['b_f']:g}, b<sub>i</sub> = {d['b_i']:g}, "
-                    f"u = {d['u']:g}, pulse at step {d['t_pulse']} of {d['T']}), which keeps the pulse above half "
-                    f"its peak for longer?"),
+            prompt=(f"In the explorer below, keep b<sub>f</sub> = {d['b_f']:g} and b<sub>i</sub> = {d['b_i']:g} (pulse "
+                    f"at step {d['t_pulse']} of {d['T']}), but set the RNN's recurrent weight to u = {LONGER_U:g}. "
+                    "Which keeps the pulse above half its peak for longer?"),
             answer=winner,
             choices=SURVIVORS,
             kind="predict",
             feedback=(
-                (SURVIVORS[1], f"The RNN squashes h through tanh again at every step, and with u = {d['u']:g} "
-                               "every step shrinks it; the LSTM's belt only multiplies c by f, here close to 1."),
-                (SURVIVORS[2], "They keep their memory in different ways: c is multiplied by f = σ(b_f) alone, "
-                               "h is squashed by tanh(u·h) at every step."),
+                (SURVIVORS[0], f"The RNN squashes h through tanh at every step, but at u = {LONGER_U:g} tanh(u·h) "
+                               f"= h has a solution away from 0, at h = {r.end:.2f}: h settles there instead of "
+                               "fading."),
+                (SURVIVORS[1], f"The LSTM's belt multiplies c by f = σ({d['b_f']:g}) alone: after "
+                               f"{d['T'] - d['t_pulse']} steps f^{d['T'] - d['t_pulse']} = "
+                               f"{defaults.summaries['carry'].end:.2f} of it is still there."),
             ),
-            hint=(f"Compare the two factors per step: the LSTM multiplies c by f = σ({d['b_f']:g}), the RNN "
-                  f"multiplies h by at most u = {d['u']:g} (and tanh squashes it a little more)."),
+            hint=(f"The LSTM multiplies c by f = σ({d['b_f']:g}) at every step. For the RNN after the pulse, "
+                  f"h_t = tanh({LONGER_U:g}·h_{{t−1}}): is there an h that this keeps in place?"),
             explanation=(f"The LSTM's c_t: {c.survival_text()} (f^{d['T'] - d['t_pulse']} = "
-                         f"{defaults.summaries['carry'].end:.4f} of it is left at step {d['T']}); the RNN's h_t: "
-                         f"{r.survival_text()}."),
+                         f"{defaults.summaries['carry'].end:.4f} of it is left at step {d['T']}); the RNN's h_t at "
+                         f"u = {LONGER_U:g}: {r.survival_text()}, settled at {r.end:.4f}, since tanh({LONGER_U:g}·h) "
+                         f"= h there. (At the explorer's u = {d['u']:g} the RNN fades in "
+                         f"{conveyor_run().summaries['rnn_h'].survival_text()}.) The next section shows why holding a "
+                         "value is still not enough."),
+            tells=("latches for u > 1", "latches for u above 1", f"{LONGER_U:4.1f}   survives to the end"),
         ),
         Question(
             key="latch",

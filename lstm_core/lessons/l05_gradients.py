@@ -356,10 +356,18 @@ def clip_choice(norm=50.0, clip=1.0):
 def _measured():
     """The runs behind the questions (about half a second; every quiz cell asks for all of them)."""
     lag, b_low, b_high = 30, DEFAULTS["b_f"], 3.0
-    low = float(flow_run(forget_bias=b_low).lstm["dc"][lag])
-    high = float(flow_run(forget_bias=b_high).lstm["dc"][lag])
+    low_run, high_run = flow_run(forget_bias=b_low), flow_run(forget_bias=b_high)
+    low, high = float(low_run.lstm["dc"][lag]), float(high_run.lstm["dc"][lag])
+    per_draw = tuple(float(h[0]["dc"][lag] / lo[0]["dc"][lag]) for lo, h in zip(low_run.by_draw, high_run.by_draw))
     growth = growth_by_draw(5.0, 16)
-    return lag, b_low, b_high, low, high, tuple(map(tuple, growth)), grows_choice(), clip_choice()
+    return lag, b_low, b_high, low, high, per_draw, tuple(map(tuple, growth)), grows_choice(), clip_choice()
+
+
+def raise_bf_ratios():
+    """``(mean ratio, per-draw ratios)`` of ‖∂L/∂c‖ at lag 30 when b_f goes from 1 to 3: the geometric mean over
+    the draws, and each draw's own ratio (what the raise_bf question and lesson 05's prose quote)."""
+    _, _, _, low, high, per_draw, *_ = _measured()
+    return high / low, per_draw
 
 
 def questions():
@@ -367,7 +375,7 @@ def questions():
     carry = constant_carry(b_f, steps)  # (steps,): Π f for 1..steps steps
     f = float(carry[0])  # one step's product: σ(b_f) itself
     draws = DEFAULTS["draws"]
-    lag, b_low, b_high, low, high, growth, grows, clip = _measured()
+    lag, b_low, b_high, low, high, per_draw, growth, grows, clip = _measured()
     growth = np.array(growth)  # (16, 2): ‖∂L/∂c‖ at lag 0 and lag 49 per draw
     grew = growth[:, 1] > growth[:, 0]
     most = int(np.argmax(np.where(grew, growth[:, 1], -np.inf)))  # the draw that ends highest, of those that grew
@@ -392,9 +400,9 @@ def questions():
             choices=CHANGES,
             kind="predict",
             feedback=(
-                (CHANGES[1], f"Small changes of f add up over {lag} steps: σ({b_low:g})<sup>{lag}</sup> = "
-                             f"{constant_carry(b_low, lag)[-1]:.1e} but σ({b_high:g})<sup>{lag}</sup> = "
-                             f"{constant_carry(b_high, lag)[-1]:.2f}, thousands of times more."),
+                (CHANGES[1], f"Small changes of f add up over {lag} steps: each step back along the cell path "
+                             f"multiplies the gradient by f, and {lag} factors closer to 1 keep far more of it than "
+                             f"{lag} factors of about σ({b_low:g})."),
                 (CHANGES[2], "A larger b_f brings f closer to 1, and the cell path multiplies the gradient by f at "
                              "each step back: it loses less, not more."),
             ),
@@ -402,7 +410,8 @@ def questions():
                   f"σ({b_low:g})<sup>{lag}</sup> with σ({b_high:g})<sup>{lag}</sup>."),
             explanation=(f"On average over {draws} draws it goes from {low:.2e} to {high:.2e}, {high / low:.0f} "
                          f"times larger: with f closer to 1 the constant error carousel carries far more of the "
-                         f"gradient {lag} steps back. (Single draws differ a lot; that is why the lesson averages.)"),
+                         f"gradient {lag} steps back. Single draws differ a lot, from {min(per_draw):.2f} to "
+                         f"{max(per_draw):.0f} times: that is why the lesson averages."),
         ),
         Question(
             key="grows",
@@ -420,6 +429,8 @@ def questions():
             explanation=(f"At b_f = 5, in {int(grew.sum())} of {len(grew)} draws ‖∂L/∂c‖ is larger at lag 49 than "
                          f"at lag 0, in draw {most} from {growth[most, 0]:.2f} to {growth[most, 1]:.2f}. A product of "
                          "factors above 1 grows geometrically with the number of steps: an exploding gradient."),
+            tells=("can also grow", "sometimes grow", "hold or grow", "rises a little towards the left",
+                   "grew on the way back"),
         ),
         Question(
             key="clip",
@@ -436,5 +447,6 @@ def questions():
             hint="clip bounds the <i>global</i> norm of the gradient, the length of all of it at once.",
             explanation=("It multiplies every array by clip / ‖∇‖ = 1/50: the norm becomes 1, the direction "
                          "stays (cosine 1), so one huge gradient cannot throw the weights far away."),
+            tells=("scales it down to c", "scales the whole gradient", "scales it down", "keeps the direction"),
         ),
     ]

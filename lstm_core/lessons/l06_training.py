@@ -139,6 +139,35 @@ def predict_next(params, sequence, step_target=False):
     return seq[-1] + y if step_target else y
 
 
+@lru_cache(maxsize=1)
+def median_moves(ranges=((0, 10), (10, 100), (400, 800))):
+    """How far Adam moves a weight per step in the lesson's run (the vector example, ``COUNT_TRAINING``):
+    for each ``(first, last)`` range of steps, the median of |Δθ| / lr over every weight and those steps.
+    Returns ``((first, last, median), ...)``."""
+    params, _ = vector_example()
+    xs, ys = counting(**COUNT_TASK)
+    flat = []  # (steps + 1, n_weights): the weights before each step, then the trained ones
+
+    def keep(step, loss, p):
+        flat.append(np.concatenate([a.ravel() for a in p.arrays().values()]))
+
+    trained, _ = train(params, xs, ys, callback=keep, **COUNT_TRAINING)
+    flat.append(np.concatenate([a.ravel() for a in trained.arrays().values()]))
+    moves = np.abs(np.diff(np.array(flat), axis=0)) / COUNT_TRAINING["lr"]  # (steps, n_weights)
+    return tuple((lo, hi, float(np.median(moves[lo:hi]))) for lo, hi in ranges)
+
+
+@lru_cache(maxsize=2)
+def scaled_ceiling(scale=0.1):
+    """``(ceiling, in the original units)`` of the counter trained on ``counting(..., scale=scale)``: its
+    readout bound Σ|W_y| + |b_y|, and that bound divided by ``scale``."""
+    params, _ = vector_example()
+    xs, ys = counting(**dict(COUNT_TASK, scale=scale))
+    trained = train(params, xs, ys, **COUNT_TRAINING)[0]
+    bound = float(np.sum(np.abs(trained.W_y)) + np.sum(np.abs(trained.b_y)))
+    return bound, bound / scale
+
+
 # Questions ------------------------------------------------------------------------------------------------------------
 
 #: "within this of 4" for the question on the number of Adam steps
@@ -202,6 +231,7 @@ def questions():
     far = HELD_OUT[-1]
     far_text = ", ".join(f"{v:g}" for v in far)
     stepper = trained_counter(step_target=True)
+    n_weights = sum(a.size for a in params.arrays().values())
     return [
         Question(
             key="loss0",
@@ -226,11 +256,12 @@ def questions():
             choices=tuple(text for text, *_ in STEP_BINS),
             kind="predict",
             feedback=(
-                (STEP_BINS[1][0], "That is how long one weight moving by lr per step would take. Adam moves all "
-                                  "of them at once, and together they move the prediction much faster."),
+                (STEP_BINS[1][0], "Adam does not move one weight at a time: in its first steps it moves all "
+                                  f"{n_weights} of them by about lr at once, and together they move the prediction "
+                                  "much faster."),
             ),
-            hint=("Adam moves every weight by up to about lr per step, all of them at once: W_x, W_h and b change "
-                  "h_3, while W_y and b_y change how h_3 is read."),
+            hint=("In its first steps Adam moves every weight by about lr, all of them at once: W_x, W_h and b "
+                  "change h_3, while W_y and b_y change how h_3 is read."),
             explanation=(f"After {k} steps. Being close once is not being done: the loss covers all "
                          f"{len(targets)} sequences, and the curve keeps falling for hundreds of steps more while "
                          f"the network learns to answer every one of them."),
@@ -267,6 +298,8 @@ def questions():
                          f"x_3 carries the size: it answers {predict_next(stepper, far, True):.2f} for {far_text}. "
                          "Not exact, "
                          "but no longer held under a ceiling."),
+            tells=("predicting the step", "trained on the step", "train it on the step", "add the step",
+                   "targets y − x_3", "targets y - x_3"),
         ),
         Question(
             key="gate",

@@ -373,6 +373,8 @@ def questions():
             explanation=(f"{right}: 4H = {4 * H} rows (blocks i, f, g, o of H = {H} rows each) by D = {D} column, "
                          f"the same as this suite's W<sub>x</sub>. Keras's kernel is its transpose, "
                          f"{shape_text(weight_ih.T.shape)}."),
+            tells=("weight_ih_l0 (4H, D)", "weight_ih (4H, D)", "W_ih = W_x", f"weight_ih_l0     {right}",
+                   "PyTorch's weight matrices are this suite's"),
         ),
         Question(
             key="bias_sum",
@@ -385,6 +387,7 @@ def questions():
             explanation=(f"b = b_ih + b_hh = {b_ih:g} + {b_hh:g} = {b:g}. Both biases are added into the same "
                          f"pre-activation, so only their sum reaches the gate (and both get the same gradient). "
                          f"<code>to_torch</code> puts the whole sum back into bias_ih and sets bias_hh to 0."),
+            tells=("b = bias_ih + bias_hh", "b = b_ih + b_hh", "stores the sum as b", "from_torch sums them"),
         ),
         Question(
             key="keras_col",
@@ -398,6 +401,8 @@ def questions():
                          f"{column // H * H}..{column // H * H + H - 1}), and unit {unit} is its column "
                          f"{column % H}. Keras calls the block '{keras_letter}'; in PyTorch and in this suite "
                          f"the same gate is row {column} of weight_ih / W<sub>x</sub>."),
+            # the formula, or the table of every gate's column, above the question leave nothing to work out
+            tells=("column k·H + u", "kernel column"),
         ),
             Question(
             key="split",
@@ -415,6 +420,8 @@ def questions():
             hint="Write out z = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh. Where does each bias end up?",
             explanation=("Both biases are added into the same pre-activation, so any split of the same sum is the "
                          "same LSTM: lstm_core loads both versions to the same b, and every h and c agrees."),
+            tells=("only the sum", "any split of the same sum", "where one would do", "only bias_ih + bias_hh",
+                   "only b_ih + b_hh"),
         ),
         Question(
             key="forget_start",

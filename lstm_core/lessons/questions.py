@@ -31,7 +31,10 @@ class Question:
     """One question. ``choices`` empty means the learner types a number within ``tol``.
 
     ``feedback`` holds ``(choice, text)`` pairs: a wrong choice that stands for a known misconception gets its own
-    text, naming that misconception, before the hint. ``kind`` is one of KINDS.
+    text, naming that misconception, before the hint. ``kind`` is one of KINDS. ``tells`` holds phrases that
+    would answer the question if the page showed them above it (a heading "gradients can also grow", a table
+    row "weight_ih_l0 (4H, D)"); tests/lessons/test_questions_placement.py looks for them, and for the answer
+    itself, in every cell above the question.
     """
 
     key: str
@@ -43,6 +46,7 @@ class Question:
     tol: float = 0.005
     feedback: tuple = ()  # ((wrong choice, what that choice misunderstands), ...)
     kind: str = "compute"
+    tells: tuple = ()  # phrases that give the answer away when shown above the question
 
     def __post_init__(self):
         if self.choices and self.answer not in self.choices:

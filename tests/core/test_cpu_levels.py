@@ -99,7 +99,7 @@ TRAIN = r"""
 import hashlib, json, sys
 import numpy as np
 from lstm_core.params import LSTMParams
-from lstm_core.train import train
+from lstm_core.gradient_descent import train
 T, B, D, H, steps = map(int, sys.argv[1:6])
 rng = np.random.default_rng(0)  # uniform draws: exact operations only (no level-dependent functions)
 xs, ys = rng.uniform(-1, 1, size=(T, B, D)), rng.uniform(-1, 1, size=(B, 1))

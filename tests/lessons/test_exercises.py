@@ -227,3 +227,190 @@ def test_an_unknown_bptt_mistake_says_which_output_is_off():
 
     d = check_bptt_line(doubled)
     assert d.mistakes == ("unrecognised",) and "dz_f differs" in d.message and "dc_prev is right" in d.message
+
+
+# ================================================================================ slips the numbers alone cannot name
+# i and f are both σ gates, so exchanging them in the slicing or in the update line gives the very same numbers;
+# the checker reads the update line to tell them apart.
+
+
+def step_with_swapped_update(params, x, h, c):
+    H = len(h)
+    z = params.W_x @ x + params.W_h @ h + params.b
+    i, f, g, o = z[:H], z[H : 2 * H], z[2 * H : 3 * H], z[3 * H :]  # the slicing is right
+    i, f, g, o = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
+    c_new = i * c + f * g  # the slip: i keeps the old cell, f writes
+    h_new = o * np.tanh(c_new)
+    return h_new, c_new
+
+
+def step_with_swapped_slicing(params, x, h, c):
+    H = len(h)
+    z = params.W_x @ x + params.W_h @ h + params.b
+    f, i, g, o = z[:H], z[H : 2 * H], z[2 * H : 3 * H], z[3 * H :]  # the slip: the first block is i, not f
+    i, f, g, o = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
+    c_new = f * c + i * g
+    h_new = o * np.tanh(c_new)
+    return h_new, c_new
+
+
+def step_with_other_names(params, x, h_prev, c_prev):
+    H = len(h_prev)
+    z = params.W_x @ x + params.W_h @ h_prev + params.b
+    gi, gf, gg, go = sigmoid(z[:H]), sigmoid(z[H : 2 * H]), np.tanh(z[2 * H : 3 * H]), sigmoid(z[3 * H :])
+    c_t = c_prev * gi + gg * gf  # the same slip as step_with_swapped_update, written another way
+    return go * np.tanh(c_t), c_t
+
+
+def test_a_swapped_update_line_is_told_apart_from_wrong_slicing():
+    d = check_step(step_with_swapped_update)
+    assert d.mistakes == ("update_swapped",), d.message
+    assert "update line" in d.message and "multiplies c_{t-1} by i" in d.message
+    assert "wrong order" not in d.message  # not the slicing, which is right
+    d = check_step(step_with_swapped_slicing)
+    assert d.mistakes == ("gate_order",), d.message
+    assert "f, i, g, o" in d.message and "update line" not in d.message
+    d = check_step(step_with_other_names)
+    assert d.mistakes == ("update_swapped",) and "multiplies c_{t-1} by gi" in d.message, d.message
+
+
+def test_an_i_f_exchange_without_readable_source_names_both_places():
+    namespace = {"np": np, "sigmoid": sigmoid}
+    exec(compile(inspect_free_source, "<no file>", "exec"), namespace)  # no source for inspect to read
+    d = check_step(namespace["my_step"])
+    assert d.mistakes == ("i_f_exchanged",), d.message
+    assert "slicing" not in d.message or "either" in d.message
+    assert "either z's blocks are read as f, i" in d.message and "update line" in d.message
+
+
+inspect_free_source = """
+def my_step(params, x, h, c):
+    H = len(h)
+    z = params.W_x @ x + params.W_h @ h + params.b
+    i, f, g, o = sigmoid(z[:H]), sigmoid(z[H:2*H]), np.tanh(z[2*H:3*H]), sigmoid(z[3*H:])
+    c_new = i * c + f * g
+    return o * np.tanh(c_new), c_new
+"""
+
+
+def test_update_line_gate_reads_the_name_beside_the_old_cell():
+    from lstm_core.lessons.exercises import update_line_gate
+
+    assert update_line_gate(step_with_swapped_update) == "i"
+    assert update_line_gate(step_with_swapped_slicing) == "f"
+    assert update_line_gate(step_with_other_names) == "gi"
+    assert update_line_gate(len) is None  # a builtin has no Python source
+
+
+def skeleton_step(params, x, h, c):
+    H = len(h)
+    z = params.W_x @ x + params.W_h @ h + params.b
+    raise NotImplementedError("my_step is not written yet")
+
+
+def skeleton_cell_backward(dh, dc_next, i, f, g, o, c_prev, c):
+    dc = dh * o * (1 - np.tanh(c) ** 2) + dc_next
+    raise NotImplementedError("my_cell_backward is not written yet")
+
+
+def test_a_skeleton_is_not_written_yet_and_gets_no_diagnosis():
+    for check, fn in ((check_step, skeleton_step), (check_bptt_line, skeleton_cell_backward)):
+        d = check(fn)
+        assert not d.correct and d.mistakes == ("not_written",)
+        assert d.message.startswith(f"Not written yet: {fn.__name__} still raises NotImplementedError"), d.message
+        assert "Not yet" not in d.message and "=" not in d.message  # no diagnosis, no formula
+
+
+def test_bptt_outputs_returned_in_swapped_order_are_named():
+    right = make_cell_backward()
+
+    def swapped(dh, dc_next, i, f, g, o, c_prev, c):
+        dc_prev, dz_f = right(dh, dc_next, i, f, g, o, c_prev, c)
+        return dz_f, dc_prev
+
+    d = check_bptt_line(swapped)
+    assert d.mistakes == ("outputs_swapped",), d.message
+    assert "You return (dz_f, dc_prev)" in d.message
+    # together with a slip in a line, both are named
+    slipped = make_cell_backward(f_slope="none")
+    d = check_bptt_line(lambda **v: slipped(**v)[::-1])
+    assert set(d.mistakes) == {"outputs_swapped", "no_sigma_slope"}, d.message
+
+
+# the right lines, as a fallback message must never spell them out
+BPTT_SOLUTION = ("dc_prev = dc f", "dc f", "f (1 - f)", "df = dc c_prev", "dc_t f_t", "dh o (1 - tanh²(c))")
+STEP_SOLUTION = ("c_t = f ⊙ c_{t-1} + i ⊙ g", "h_t = o ⊙ tanh(c_t)", "σ on i, f, o", "i, f, g, o of z")
+
+
+@pytest.mark.parametrize("which", ["dz_f", "dc_prev", "both"])
+def test_the_bptt_fallback_points_at_lines_without_giving_the_solution(which):
+    right = make_cell_backward()
+
+    def off(**v):
+        dc_prev, dz_f = right(**v)
+        return (dc_prev + (0.3 if which != "dz_f" else 0.0), dz_f * (1.7 if which != "dc_prev" else 1.0))
+
+    d = check_bptt_line(off)
+    assert d.mistakes == ("unrecognised",)
+    assert not [s for s in BPTT_SOLUTION if s in d.message], d.message
+    expected = {"dz_f": "line of df or of dz_f", "dc_prev": "line of dc_prev", "both": "start with the line of dc"}
+    assert expected[which] in d.message, d.message
+
+
+@pytest.mark.parametrize("which, words", [("h", "the slip is in the line of h_t"), ("c", "the blocks of z, their "
+                                                                                          "squashes and the update")])
+def test_the_step_fallback_points_at_lines_without_giving_the_solution(which, words):
+    right = make_step()
+
+    def off(params, x, h, c):
+        h_new, c_new = right(params, x, h, c)
+        return (h_new * 1.1, c_new) if which == "h" else (h_new * 1.1, c_new * 1.1)
+
+    d = check_step(off)
+    assert d.mistakes == ("unrecognised",)
+    assert not [s for s in STEP_SOLUTION if s in d.message], d.message
+    assert words in d.message, d.message
+
+
+# ================================================================================ the notebooks' exercise cells
+
+NOTEBOOKS = __import__("pathlib").Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _cells(name):
+    import json
+
+    (path,) = NOTEBOOKS.glob(name)
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _stored_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("name, checker, function", [("02_*.ipynb", check_step, "my_step"),
+                                                     ("05_*.ipynb", check_bptt_line, "my_cell_backward")])
+def test_the_notebook_exercise_is_a_skeleton_its_stored_output_not_written_yet_and_its_solution_right(
+        name, checker, function):
+    cells = _cells(name)
+    (skeleton,) = [c for c in cells if c["cell_type"] == "code" and f"def {function}(" in "".join(c["source"])]
+    (checked,) = [c for c in cells if c["cell_type"] == "code" and f"{checker.__name__}({function})"
+                  in "".join(c["source"])]
+    source = "".join(skeleton["source"])
+    assert "raise NotImplementedError" in source
+    stored = _stored_text(checked)
+    assert stored.strip("'\n").startswith("Not written yet:"), stored
+    assert "Not yet." not in stored and "Correct" not in stored  # the stored page shows no diagnosis, no fix
+    # the skeleton, run as stored, is what the checker calls not written
+    namespace = {"np": np, "sigmoid": sigmoid, checker.__name__: checker}
+    exec(compile(source, "<skeleton>", "exec"), namespace)
+    assert checker(namespace[function]).mistakes == ("not_written",)
+    # the solution shown under "Show the solution" is right
+    (solution,) = [c for c in cells if c["cell_type"] == "markdown" and "Show the solution" in "".join(c["source"])]
+    code = "".join(solution["source"]).split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {"np": np, "sigmoid": sigmoid}
+    exec(compile(code, "<solution>", "exec"), namespace)
+    assert checker(namespace[function]).correct

@@ -74,14 +74,17 @@ def test_00_weight_count_by_hand():
     assert not check(q, q.answer + 4 * H).correct  # forgetting nothing, counting a readout row too
 
 
-def test_00_forget_gate_keeps_c():
-    q = by_key("00")["keeps_c"]
-    assert q.answer == "forget gate"
-    assert set(q.choices) == {"input gate", "forget gate", "candidate", "output gate"}
-    # by hand: c_t = f·c_{t-1} + i·g; with g = tanh(0) = 0, only f multiplies c_{t-1} = 1
-    shut, wide = sig(-30.0), sig(30.0)
-    assert shut * 1.0 + wide * math.tanh(0.0) < 1e-12  # f shut
-    assert wide * 1.0 + shut * math.tanh(0.0) > 0.999  # i shut: c is kept
+def test_00_replace_c_by_hand():
+    q = by_key("00")["replace_c"]
+    assert q.answer == "f = 0 and i = 1" and q.kind == "explain"
+    # by hand: c_t = f·c_{t-1} + i·g with c_{t-1} = 0.8 and g = 0.5; only f = 0, i = 1 leaves c_t = g
+    c_prev, g = 0.8, 0.5
+    results = {"f = 0 and i = 1": 0 * c_prev + 1 * g, "f = 1 and i = 0": 1 * c_prev + 0 * g,
+               "f = 1 and i = 1": c_prev + g, "o = 0, the others open": c_prev + g}  # o is not in the update
+    assert [k for k, v in results.items() if v == g] == [q.answer]
+    assert set(results) == set(q.choices)
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert q.feedback_for(wrong) in check(q, wrong).message
 
 
 # ---------------------------------------------------------------- lesson 01

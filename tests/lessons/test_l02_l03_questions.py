@@ -163,11 +163,12 @@ def test_02_reach4_by_hand():
 # --------------------------------------------------------------------------- lesson 03, by hand
 def test_03_n_params_by_hand():
     q = by_key("03")["n_params"]
-    H, D, O = 2, 1, 1
+    H, D, O = 3, 1, 1
+    assert number("H", q.prompt) == 2 and f"H = {H} units" in q.prompt  # asks past what the page prints
     count = 4 * H * D + 4 * H * H + 4 * H + O * H + O  # W_x, W_h, b, W_y, b_y
     seed_count = sum(len(row) for k in ("Wf", "Wi", "Wc", "Wo") for row in VECTOR[k]) + 8 + 2 + 1
-    assert q.answer == count == seed_count == 35
-    assert check(q, "35").correct and not check(q, "32").correct and not check(q, "34").correct
+    assert q.answer == count == 64 and seed_count == 35  # the example's own network holds 35
+    assert check(q, "64").correct and not check(q, "35").correct and not check(q, "60").correct  # 60: no readout
 
 
 def test_03_step1_same_by_hand():

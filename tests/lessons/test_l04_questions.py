@@ -42,14 +42,17 @@ def test_left10_is_sigma_2_to_the_10():
     assert q.answer == pytest.approx(0.2810, abs=5e-5)
 
 
-def test_longer_is_the_lstm_by_hand():
+def test_longer_at_u_1_2_is_both_by_hand():
     q = by_key("04")["longer"]
+    assert "u = 1.2" in q.prompt and "b<sub>f</sub> = 5" in q.prompt
     # LSTM: c after the pulse is σ(5)^k times its peak; above ½ for all 90 remaining steps
     lstm_survives_to_end = sig(5.0) ** 90 >= 0.5
-    rnn = hand_rnn_survival()
-    assert lstm_survives_to_end and rnn == 3
-    assert q.answer == "the LSTM's cell state c_t"
+    assert lstm_survives_to_end and hand_rnn_survival(u=1.2) is None  # h settles where tanh(1.2 h) = h
+    assert hand_rnn_survival(u=0.9) == 3  # at the explorer's own u the RNN fades: the page's table shows that
+    assert q.answer == "both the same: both stay above half to the end"
     assert q.answer in q.choices and len(set(q.choices)) == len(q.choices)
+    for wrong in (c for c in q.choices if c != q.answer):
+        assert q.feedback_for(wrong) in check(q, wrong).message
 
 
 def test_half4_is_the_first_k_with_sigma_4_to_the_k_below_half():

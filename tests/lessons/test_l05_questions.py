@@ -115,3 +115,15 @@ def test_not_a_number_is_asked_for_a_number(text):
 def test_quiz_widgets_build_for_every_question():
     pytest.importorskip("ipywidgets")
     assert_quiz_widgets_take_the_answers("05", by_key("05").values())
+
+
+def test_raise_bf_quotes_the_measured_sizes_and_gives_the_next_answer_away_nowhere():
+    q = by_key("05")["raise_bf"]
+    ratios = [numeric_cell_gradient(3.0, 30, d) / numeric_cell_gradient(1.0, 30, d) for d in range(8)]
+    mean = math.exp(np.mean(np.log(ratios)))
+    assert f"{mean:.0f} times larger" in q.explanation and round(mean) == 40
+    assert f"from {min(ratios):.2f} to {max(ratios):.0f} times" in q.explanation  # 0.17 to 1095
+    prod30 = by_key("05")["prod30"]  # asked next: σ(3)^30 = 0.2328
+    for _, text in q.feedback:
+        assert "thousand" not in text  # the average grows 40-fold, not thousands of times
+        assert f"{prod30.answer:.2f}" not in text and f"{prod30.answer:.4f}" not in text

@@ -1,9 +1,12 @@
 """Every question is asked before its answer is on screen, and every lesson asks enough questions that make
 the learner think.
 
-For each ``explore.quiz("NN", "key")`` cell of a stored notebook, the outputs of every cell above it (printed
-text, plain-text and Markdown/HTML results) must not show the question's answer: a number in the forms it could
-be printed in, a choice as its text. The planted cases at the bottom show that the check does fail.
+For each ``explore.quiz("NN", "key")`` cell of a stored notebook, nothing above it may show the question's
+answer: not the outputs of the cells above (printed text, plain-text and Markdown/HTML results), not the
+markdown above (prose, headings, the "What you'll learn" list at the top), not the code above. The answer is
+looked for as a number in the forms it could be printed in, as a choice's text, and as any of the question's
+``tells`` (phrases that would answer it: "can also grow", "weight_ih_l0 (4H, D)"). The planted cases at the
+bottom show that the check fails on the pages as they stood when 11 questions could be answered from above them.
 """
 
 import json
@@ -34,6 +37,24 @@ def output_text(cell):
             if data is not None and "application/vnd.jupyter.widget-view+json" not in out.get("data", {}):
                 parts.append("".join(data))
     return "\n".join(parts)
+
+
+def shown_text(cell):
+    """What a learner sees of a cell above a question: markdown as written, code and its outputs."""
+    source = "".join(cell["source"])
+    if cell["cell_type"] == "markdown":
+        return source
+    if cell["cell_type"] == "code":
+        return source + "\n" + output_text(cell)
+    return ""
+
+
+def normalized(text):
+    """Lower case, HTML tags and Markdown's backticks and emphasis dropped, runs of white space one space: a
+    phrase broken over two lines of a Markdown cell, or set in `code`, still matches."""
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"[`*]", "", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def quiz_cells(cells):
@@ -78,20 +99,25 @@ def shows_number(answer, text):
 
 
 def giveaways(question, shown):
-    """The ways ``question``'s answer appears in the text ``shown``."""
+    """The ways ``question``'s answer appears in the text ``shown``: its tells, then the answer itself."""
+    flat = normalized(shown)
+    found = [tell for tell in question.tells if normalized(tell) in flat]
     if question.choices:
         # a choice printed beside all the others (a table of the four gate names) singles nothing out
         others = [c for c in question.choices if c != question.answer]
-        return [question.answer] if question.answer in shown and not all(c in shown for c in others) else []
-    return shows_number(question.answer, shown)
+        answer = normalized(question.answer)
+        if answer in flat and not all(normalized(c) in flat for c in others):
+            found.append(question.answer)
+        return found
+    return found + shows_number(question.answer, shown)
 
 
 def placement_problems(cells, questions_of=questions_for):
-    """Every (key, form) whose answer is shown by an output above its quiz cell."""
+    """Every (key, form) whose answer is shown by a cell above its quiz cell (markdown, code or output)."""
     problems = []
     for n, lesson, key in quiz_cells(cells):
         question = {q.key: q for q in questions_of(lesson)}[key]
-        shown = "\n".join(output_text(c) for c in cells[:n] if c["cell_type"] == "code")
+        shown = "\n".join(shown_text(c) for c in cells[:n])
         problems += [(key, form) for form in giveaways(question, shown)]
     return problems
 
@@ -136,30 +162,92 @@ def _planted(question):
     return lambda lesson: [question]
 
 
+def _markdown(text):
+    return {"cell_type": "markdown", "source": [text]}
+
+
 def test_planted_number_printed_above_its_question_is_found():
     from lstm_core.lessons.questions import Question
 
     q = Question(key="k", prompt="?", answer=0.62245933, hint="h", explanation="e")
     cells = [_cell("print(f)", "  Forget Gate: 0.6225\n"), _cell('explore.quiz("02", "k")')]
-    assert placement_problems(cells, _planted(q)) != []
+    assert placement_problems(cells, _planted(q)) == [("k", 0.6225)]
     # more digits of the same number give it away too; the same print below the question is fine, and so are
     # 0.6225 as part of a longer number and another number that shares only its first digits
-    assert placement_problems([_cell("x", "f = 0.622459331"), cells[1]], _planted(q)) != []
+    assert placement_problems([_cell("x", "f = 0.622459331"), cells[1]], _planted(q)) == [("k", 0.622459331)]
     assert placement_problems(cells[::-1], _planted(q)) == []
     assert placement_problems([_cell("x", "10.6225 and 0.6230 and 0.5"), cells[1]], _planted(q)) == []
+    # markdown gives it away as well as an output does, and so does the code of a cell
+    assert placement_problems([_markdown("so f ≈ 0.6225 here"), cells[1]], _planted(q)) == [("k", 0.6225)]
+    assert placement_problems([_cell("f = 0.6225  # by hand"), cells[1]], _planted(q)) == [("k", 0.6225)]
+
+
+def test_planted_tells_in_headings_learn_lists_prose_and_outputs_are_found():
+    from lstm_core.lessons.questions import Question
+
+    q = Question(key="k", prompt="?", answer="yes", choices=("yes", "no"), hint="h", explanation="e",
+                 kind="explain", tells=("can also grow",))
+    quiz = _cell('explore.quiz("05", "k")')
+    heading = _markdown("# Title\n\n## Gradients can also grow\n")
+    learn = _markdown("## What you'll learn\n- Why gradients vanish, why they\n  can *also* grow.\n")
+    printed = _cell("print(x)", "a gradient CAN ALSO GROW\n")
+    for above in (heading, learn, printed):
+        assert placement_problems([above, quiz], _planted(q)) == [("k", "can also grow")], above
+        assert placement_problems([quiz, above], _planted(q)) == []  # below the question it is the reveal
+    assert placement_problems([_markdown("gradients can also shrink"), quiz], _planted(q)) == []
+
+
+# What the pages showed above these questions before they were moved or reworded (issue 18): each must be found
+# by the question's own tells, so that the same slip cannot come back unnoticed.
+PAGES_AS_THEY_STOOD = [
+    ("00", "n_weights", _cell("for name, array in params.arrays().items(): ...",
+                              "W_x  shape (8, 1)\nW_h  shape (8, 2)\nb    shape (8,)\n")),
+    ("02", "reach4", _markdown("## What you'll learn\n- Why the prediction `4 · h_3` cannot reach 4.\n")),
+    ("03", "lift", _markdown("## What you'll learn\n- Why these weights predict 0.69 where 4 was expected, and why "
+                             "no change of the gates could fix that.\n")),
+    ("05", "grows", _markdown("## Why gradients vanish (and sometimes grow)\n")),
+    ("05", "grows", _markdown("- Drag b_f and watch ‖∂L/∂x_{T−k}‖ fall, hold or grow with the lag k,\n")),
+    ("05", "grows", _markdown("> the orange lines no longer fall; the dashed one even rises a little towards the "
+                              "left.\n")),
+    ("05", "clip", _markdown("The usual remedy is **gradient clipping**: `lstm_core.train(..., clip=c)` looks at the "
+                             "global norm ‖∇‖ of the whole\ngradient (all weights at once) and, when it is above c, "
+                             "scales it down to c. Predict what that does:\n")),
+    ("06", "extrapolate", _markdown("## What you'll learn\n- What would let it extrapolate: predicting the step "
+                                    "instead of the value.\n")),
+    ("07", "shape_ih", _cell("rows = layouts.layout_table()", "input weights          W_x (4H, D)           "
+                                                              "weight_ih_l0 (4H, D)                 kernel (D, 4H)\n")),
+    ("07", "split", _markdown("## What you'll learn\n- Why only `bias_ih + bias_hh` matters in PyTorch, and what "
+                              "Keras's `unit_forget_bias` does.\n")),
+    ("07", "split", _markdown("sometimes a transpose, and in PyTorch's case two biases where one would do.\n")),
+    ("07", "bias_sum", _cell("print(...)", "forget gate   bias_ih    bias_hh    b = bias_ih + bias_hh\n")),
+    ("07", "keras_col", _cell("print(...)", "gate  unit   W_x     kernel column   kernel value   Keras's name\n"
+                                            "f     1     +0.781    3               +0.781         f\n")),
+    ("07", "keras_col", _markdown("and unit u sits in row\nk·H + u of `W_x` and in column k·H + u of Keras's "
+                                  "kernel.\n")),
+]
+
+
+@pytest.mark.parametrize("lesson, key, above", PAGES_AS_THEY_STOOD,
+                         ids=[f"{lesson}-{key}-{n}" for n, (lesson, key, _) in enumerate(PAGES_AS_THEY_STOOD)])
+def test_the_pages_as_they_stood_give_their_questions_away(lesson, key, above):
+    quiz = _cell(f'explore.quiz("{lesson}", "{key}")')
+    problems = placement_problems([above, quiz])
+    assert problems and {k for k, _ in problems} == {key}, problems
+    assert placement_problems([quiz, above]) == []
 
 
 def test_planted_whole_number_and_choice_above_their_questions_are_found():
     from lstm_core.lessons.questions import Question
 
     steps = Question(key="k", prompt="?", answer=39.0, hint="h", explanation="e", tol=0.5)
-    assert placement_problems([_cell("t", " 4.0   39 steps\n"), _cell('explore.quiz("04", "k")')], _planted(steps))
+    assert placement_problems([_cell("t", " 4.0   39 steps\n"), _cell('explore.quiz("04", "k")')],
+                              _planted(steps)) == [("k", 39.0)]
     assert not placement_problems([_cell("t", " 4.0   139 steps\n"), _cell('explore.quiz("04", "k")')],
                                   _planted(steps))
     choice = Question(key="k", prompt="?", answer="g (candidate)", choices=("f (forget gate)", "g (candidate)"),
                       hint="h", explanation="e")
     assert placement_problems([_cell("t", "changed most: g (candidate)\n"), _cell('explore.quiz("06", "k")')],
-                              _planted(choice))
+                              _planted(choice)) == [("k", "g (candidate)")]
     # every choice printed alike (a list of the gates) gives none of them away
     assert not placement_problems([_cell("t", "f (forget gate)\ng (candidate)\n"), _cell('explore.quiz("06", "k")')],
                                   _planted(choice))
