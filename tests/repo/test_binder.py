@@ -308,9 +308,15 @@ import nbformat
 from nbclient import NotebookClient
 
 def shown(outputs):
+    merged = []  # consecutive writes to one stream are one text (as nbval compares them)
+    for o in outputs:
+        if merged and o["output_type"] == "stream" and merged[-1]["output_type"] == "stream" and merged[-1]["name"] == o["name"]:
+            merged[-1] = dict(merged[-1], text=merged[-1]["text"] + o["text"])
+        else:
+            merged.append(o)
     return [o.get("text") if o["output_type"] == "stream" else
             {m: o["data"][m] for m in ("text/plain", "text/markdown", "text/html") if m in o["data"]}
-            for o in outputs if o["output_type"] in ("stream", "execute_result", "display_data")]
+            for o in merged if o["output_type"] in ("stream", "execute_result", "display_data")]
 
 report = {}
 for path in sorted(Path(sys.argv[1]).glob("*.ipynb")):
