@@ -123,6 +123,14 @@ test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
 	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
 	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)
 
+bench: $(VENV)/.installed-test
+	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \
+	for f in benchmarks/*.py; do \
+		[ -e "$$f" ] || continue; \
+		echo "== $$f"; \
+		$(PY) "$$f" || exit 1; \
+	done
+
 # --- the site -------------------------------------------------------------------------------------------
 # The lessons as web pages, from the stored notebooks (never executed): Sphinx + MyST-NB in a venv of its
 # own from requirements/site.txt; MathJax from site/package-lock.json (needs npm). tools/build_site.py.
@@ -139,14 +147,6 @@ site: $(SITE_VENV)/.installed
 # make test builds the site too: tests/browser/test_site.py builds it with this venv and reads every page.
 test: $(SITE_VENV)/.installed
 test: export LSTM_SITE_PYTHON = $(CURDIR)/$(SITE_PY)
-
-bench: $(VENV)/.installed-test
-	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \
-	for f in benchmarks/*.py; do \
-		[ -e "$$f" ] || continue; \
-		echo "== $$f"; \
-		$(PY) "$$f" || exit 1; \
-	done
 
 clean:
 	rm -rf $(VENV) $(FLOOR_VENV) $(SITE_VENV) .pytest_cache .hypothesis build *.egg-info
