@@ -3,6 +3,7 @@
 # Exact versions come from requirements/lock.txt (pyproject.toml only declares ranges).
 
 SHELL := /bin/bash
+comma := ,
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -37,6 +38,7 @@ help:
 	@echo "make venv   only make .venv (then: .venv/bin/python -m pytest tests/core/test_golden.py)"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make clean  remove .venv and caches"
+	@echo "make site   build the lessons' static site from the stored notebooks (build/site/index.html)"
 
 # A venv with a working pip, or none at all. On a Python without ensurepip (Debian's python3
 # without python3-venv), `python3 -m venv` fails after it has made bin/python; a later run would
@@ -55,6 +57,38 @@ help:
 	echo "  Fedora:         sudo dnf install python3-pip" >&2; \
 	echo "Or name another Python: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11" >&2; \
 	exit 1
+
+# --- which Python ---------------------------------------------------------------------------------------
+# The lock needs Python 3.11 or newer (3.10 has no wheel of the locked numpy: pip's ResolutionImpossible);
+# tested: 3.11, 3.12, 3.13. Both checks run when make reads this file, before any rule:
+# 1. a too old PYTHON stops make with a plain message (before a venv is made or installed into);
+# 2. a venv made by another interpreter than PYTHON names now (a 3.10 .venv, then `make lab PYTHON=python3.11`)
+#    is removed, and the rules below make it again.
+MIN_PYTHON     := 3.11
+TESTED_PYTHONS := 3.11 3.12 3.13
+SITE_VENV      := .venv-site
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)
+PYTHON_TOO_OLD := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info[:2] < ($(subst .,$(comma),$(MIN_PYTHON)))))' 2>/dev/null)
+ifeq ($(PYTHON_TOO_OLD),1)
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+$(info )
+$(info This suite needs Python $(MIN_PYTHON) or newer (tested: $(TESTED_PYTHONS)); '$(PYTHON)' is Python $(PYTHON_VERSION).)
+$(info Install a newer Python and name it:   make $(or $(MAKECMDGOALS),lab) PYTHON=python3.12)
+$(info $()  Ubuntu 22.04:  sudo apt install python3.11 python3.11-venv   (then PYTHON=python3.11))
+$(info $()  Windows, macOS: https://www.python.org/downloads/ (and README's "Without make"))
+$(error Python $(PYTHON_VERSION) is too old)
+endif
+endif
+STALE_VENVS := $(if $(PYTHON_VERSION),$(shell for v in $(VENV) $(FLOOR_VENV) $(SITE_VENV); do \
+	[ -x $$v/bin/python ] || continue; \
+	have=$$($$v/bin/python -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null); \
+	if [ -n "$$have" ] && [ "$$have" != "$(PYTHON_VERSION)" ]; then echo "$$v=$$have"; fi; done))
+$(foreach v,$(STALE_VENVS),$(info $(firstword $(subst =, ,$(v))) was made with Python $(lastword $(subst =, ,$(v))), $(PYTHON) is Python $(PYTHON_VERSION): making it again)$(shell rm -rf $(firstword $(subst =, ,$(v)))))
+ifneq ($(PYTHON_VERSION),)
+ifeq ($(PYTHON_TOO_OLD)$(filter $(basename $(PYTHON_VERSION)),$(TESTED_PYTHONS)),0)
+$(info Note: Python $(PYTHON_VERSION) is not one of the tested ones ($(TESTED_PYTHONS)); trying it.)
+endif
+endif
 
 # Stamp files: pip runs again only when pyproject.toml or the lock changes (or .venv is new).
 # lab: the lessons' packages, every version taken from the lock (-c).
@@ -106,5 +140,22 @@ bench: $(VENV)/.installed-test
 		$(PY) "$$f" || exit 1; \
 	done
 
+# --- the site -------------------------------------------------------------------------------------------
+# The lessons as web pages, from the stored notebooks (never executed): Sphinx + MyST-NB in a venv of its
+# own from requirements/site.txt; MathJax from site/package-lock.json (needs npm). tools/build_site.py.
+SITE_PY   := $(SITE_VENV)/bin/python
+SITE_LOCK := requirements/site.txt
+.PHONY: site
+$(SITE_VENV)/.installed: $(SITE_LOCK) | $(SITE_VENV)/.created
+	$(SITE_PY) -m pip --disable-pip-version-check install -r $(SITE_LOCK)
+	touch $@
+
+site: $(SITE_VENV)/.installed
+	$(SITE_PY) tools/build_site.py
+
+# make test builds the site too: tests/browser/test_site.py builds it with this venv and reads every page.
+test: $(SITE_VENV)/.installed
+test: export LSTM_SITE_PYTHON = $(CURDIR)/$(SITE_PY)
+
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(FLOOR_VENV) $(SITE_VENV) .pytest_cache .hypothesis build *.egg-info

@@ -36,6 +36,10 @@ Equations of one step (every module uses these symbols)::
 ``lstm_core.explore``, which is imported explicitly.
 """
 
+# The one place the version is written: pyproject.toml reads it ([tool.setuptools.dynamic]), the lessons'
+# install cell pins the git tag v<__version__> (tools/lesson_header.py), CITATION.cff repeats it.
+__version__ = "0.1.0"
+
 from .gates import GATES, GATE_NAMES, QUANTITIES, QUANTITY_NAMES
 from .params import LSTMParams
 from .cell import VARIANTS, sigmoid, step

@@ -1,20 +1,26 @@
 """Binder as a student meets it, simulated as far as this machine can.
 
 repo2docker, for a repository with binder/requirements.txt and binder/runtime.txt, takes the
-Python that runtime.txt names, runs `pip install -r binder/requirements.txt`, then
+Python that runtime.txt names, with its own base environment (JupyterLab 4.4.9, notebook 7.4.7,
+jupyterhub-singleuser 5.4.0, ...), runs `pip install -r binder/requirements.txt` on top of it, then
 `binder/postBuild` from the repository root, and starts JupyterLab on the link's urlpath.
 Here, once per run (the ``binder`` fixture):
 
-1. a fresh venv from the files in binder/ only, with Binder's Python (3.12) if this machine has
-   one, else python3 (the run's output says which: ``binder simulation: ...``);
-2. binder/postBuild, run from the root of a copy of the checkout (the files git tracks);
-3. then: no test tool in that venv, and it holds exactly binder/requirements.txt + lstm_core;
-4. JupyterLab from that venv serves the README badge's urlpath on 127.0.0.1 with a token
-   (tests/browser/servers.py; stopped by its PID);
-5. Run All on that notebook in Chromium: every explorer rendered, no error output (browser).
+1. a fresh venv with Binder's Python (3.12) if this machine has one, else python3 (the run's output
+   says which: ``binder simulation: ...``), holding repo2docker's base packages at their versions
+   (tests/repo/repo2docker_base_py3.12.txt, installed with --no-deps: conda's exact set);
+2. `pip install -r binder/requirements.txt` over it, then binder/postBuild, run from the root of a
+   copy of the checkout (the files git tracks). pip runs isolated from this machine's pip
+   configuration (`--isolated`; PIP_CONFIG_FILE=/dev/null for postBuild's pip): PyPI only, as on Binder;
+3. then: `pip check` passes, postBuild left nothing in the repository (the student's file browser),
+   no test tool in that venv, and every package of binder/requirements.txt is at its version;
+4. every lesson runs top to bottom in a kernel of that venv and prints what its stored outputs say;
+5. JupyterLab from that venv serves the README badge's urlpath on 127.0.0.1 with a token
+   (tests/browser/servers.py; stopped by its PID), and Run All in Chromium renders every explorer
+   with no error output (browser).
 
-Also: requirements/lock.txt resolves for Binder's Python with wheels only (pip's dry run), so
-Binder and conda users (environment.yml) get the locked versions on Python 3.12.
+Also: requirements/lock.txt resolves for Binder's Python with wheels only (pip's isolated dry run),
+so Binder and conda users (environment.yml) get the locked versions on Python 3.12.
 That the lock, binder/requirements.txt and pyproject.toml agree is checked in tests/repo/test_repo.py.
 """
 
@@ -41,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 BINDER = ROOT / "binder"
 LOCK = ROOT / "requirements" / "lock.txt"
+REPO2DOCKER_BASE = Path(__file__).resolve().parent / "repo2docker_base_py3.12.txt"
 SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^\s)\]]+")
 TEST_TOOLS = ("pytest", "nbval", "hypothesis", "playwright")
@@ -61,6 +68,7 @@ def requirement_lines(path: Path) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if line:
             name, version = line.split("==")
+            name = name.split("[")[0]
             pins[normalise(name)] = version
     return pins
 
@@ -95,15 +103,20 @@ def say(config, line: str) -> None:
 
 
 def test_readme_binder_links_open_jupyterlab_on_start_here():
+    """The badge (README's first Binder link) opens lesson 00; the notebook map's links open their lessons."""
     links = binder_links()
     assert links, "README has no mybinder.org link"
-    for link in links:
+    for k, link in enumerate(links):
         url = urllib.parse.urlparse(link)
         assert re.fullmatch(r"/v2/gh/[^/]+/[^/]+/[^/]+", url.path), f"not a /v2/gh/OWNER/REPO/REF link: {link}"
+        assert url.path == urllib.parse.urlparse(links[0]).path, f"another repository or branch: {link}"
         urlpath = urllib.parse.parse_qs(url.query).get("urlpath")
-        assert urlpath == ["lab/tree/notebooks/00_start_here.ipynb"], (
-            f"the link should open JupyterLab on the first lesson (urlpath=lab/tree/notebooks/00_start_here.ipynb): "
-            f"{link}")
+        if k == 0:
+            assert urlpath == ["lab/tree/notebooks/00_start_here.ipynb"], (
+                f"the badge should open JupyterLab on the first lesson (urlpath=lab/tree/notebooks/00_start_here.ipynb): "
+                f"{link}")
+        else:
+            assert urlpath and re.fullmatch(r"lab/tree/notebooks/\d\d_\w+\.ipynb", urlpath[0]), link
 
 
 def test_binder_link_path_exists_in_the_repo():
@@ -135,7 +148,8 @@ def test_lock_resolves_with_wheels_only_for_binders_python(tmp_path, request):
     report = tmp_path / "report.json"
     start = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", "install", "--dry-run", "--quiet",
+        # --isolated: this machine's pip configuration (its local wheel folders and indexes) does not help
+        [sys.executable, "-m", "pip", "--isolated", "--disable-pip-version-check", "install", "--dry-run", "--quiet",
          "--ignore-installed", "--target", str(tmp_path / "target"),  # older pips want --target with --python-version
          "--only-binary=:all:", "--python-version", version, "--implementation", "cp",
          "--report", str(report), "-r", str(LOCK)],
@@ -162,6 +176,9 @@ class BinderEnv:
     checkout: Path
     installed: dict[str, str]  # pip list: {normalised name: version}
     seconds: float
+    pip_check: subprocess.CompletedProcess  # `pip check` after requirements + postBuild
+    base_check: subprocess.CompletedProcess  # `pip check` of repo2docker's base alone
+    litter: list[str]  # what postBuild left in the repository
 
 
 def find_binder_python(version: str) -> tuple[str, str]:
@@ -191,10 +208,17 @@ def _checkout_copy(dest: Path) -> Path:
 
 
 def venv_env(venv: Path) -> dict[str, str]:
-    """This process's environment (pip's registry settings included) with ``venv`` first on PATH."""
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    """This process's environment with ``venv`` first on PATH, and none of this machine's pip settings
+    (PIP_* variables, pip.conf files): pip sees PyPI only, as on Binder."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME") and not k.startswith("PIP_")}
     env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
+    env["PIP_CONFIG_FILE"] = os.devnull
     return env
+
+
+def files_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
 def _run(argv, **kwargs) -> subprocess.CompletedProcess:
@@ -215,24 +239,55 @@ def binder(tmp_path_factory, request) -> BinderEnv:
     _run([base_python, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
     env = venv_env(venv)
-    # repo2docker: pip install -r binder/requirements.txt, then binder/postBuild from the repository root
+    pip = [str(python), "-m", "pip", "--isolated", "--disable-pip-version-check"]
     # --no-compile: no .pyc files written ahead (Python writes them on first import); only saves CPU here
-    _run([str(python), "-m", "pip", "--disable-pip-version-check", "install", "--no-compile",
-          "-r", "binder/requirements.txt"], cwd=checkout, env=env)
+    # repo2docker's base environment: conda's exact set, so --no-deps
+    _run([*pip, "install", "--no-compile", "--no-deps", "-r", str(REPO2DOCKER_BASE)], cwd=checkout, env=env)
+    base_check = subprocess.run([*pip, "check"], capture_output=True, text=True, env=env)
+    # repo2docker: pip install -r binder/requirements.txt on top, then binder/postBuild from the repository root
+    _run([*pip, "install", "--no-compile", "-r", "binder/requirements.txt"], cwd=checkout, env=env)
+    before = files_under(checkout)
     _run(["bash", "binder/postBuild"], cwd=checkout, env=env)
+    litter = sorted(files_under(checkout) - before)
+    pip_check = subprocess.run([*pip, "check"], capture_output=True, text=True, env=env)
     listed = json.loads(_run([str(python), "-m", "pip", "list", "--format=json"], env=env).stdout)
     installed = {normalise(p["name"]): p["version"] for p in listed}
     full_version = _run([str(python), "-c", "import platform; print(platform.python_version())"]).stdout.strip()
     seconds = time.monotonic() - start
     say(request.config, f"binder simulation: {note} ({base_python}, {full_version}); "
                         f"{len(installed)} packages in the venv; venv + requirements + postBuild in {seconds:.0f} s")
-    return BinderEnv(python, f"{base_python} ({note})", full_version, checkout, installed, seconds)
+    return BinderEnv(python, f"{base_python} ({note})", full_version, checkout, installed, seconds, pip_check,
+                     base_check, litter)
+
+
+def test_repo2docker_base_is_the_one_the_issue_measured():
+    base = requirement_lines(REPO2DOCKER_BASE)
+    assert {n: base.get(n) for n in ("jupyterlab", "notebook", "jupyterhub", "jupyter-server",
+                                     "jupyter-resource-usage", "jupyter-offlinenotebook", "pip")} == {
+        "jupyterlab": "4.4.9", "notebook": "7.4.7", "jupyterhub": "5.4.0", "jupyter-server": "2.17.0",
+        "jupyter-resource-usage": "1.2.0", "jupyter-offlinenotebook": "0.3.2", "pip": "25.2"}
+    assert len(base) > 100
+
+
+def test_pip_check_passes_over_repo2dockers_base(binder, request):
+    """repo2docker's base alone is consistent (so a failure below is binder/requirements.txt's), and stays so."""
+    assert binder.base_check.returncode == 0, f"repo2docker's base alone:\n{binder.base_check.stdout}"
+    assert binder.pip_check.returncode == 0 and "No broken requirements" in binder.pip_check.stdout, (
+        f"pip check over repo2docker's base + binder/requirements.txt:\n{binder.pip_check.stdout}{binder.pip_check.stderr}")
+    say(request.config, f"binder simulation: pip check over repo2docker's base: {binder.pip_check.stdout.strip()}")
+
+
+def test_postbuild_leaves_no_litter_in_the_repository(binder):
+    assert binder.litter == [], f"postBuild left these in the student's file browser: {binder.litter[:20]}"
 
 
 def test_binder_venv_holds_the_lessons_packages_and_no_test_tool(binder):
     wanted = requirement_lines(BINDER / "requirements.txt")
-    extra = {n: v for n, v in binder.installed.items() if n not in wanted and n not in ("pip", "setuptools", "lstm-core")}
-    assert not extra, f"installed beyond binder/requirements.txt (pip pulled in unlocked packages): {extra}"
+    base = requirement_lines(REPO2DOCKER_BASE)
+    extra = {n: v for n, v in binder.installed.items() if n not in wanted and n not in base and n != "lstm-core"}
+    assert not extra, f"installed beyond repo2docker's base + binder/requirements.txt (unlocked packages): {extra}"
+    kept = {n: (v, binder.installed.get(n)) for n, v in base.items() if n not in wanted and binder.installed.get(n) != v}
+    assert not kept, f"a base package that binder/requirements.txt does not name changed: {kept}"
     differ = {n: (v, binder.installed.get(n)) for n, v in wanted.items() if binder.installed.get(n) != v}
     assert not differ, f"binder/requirements.txt version vs installed: {differ}"
     assert binder.installed.get("lstm-core"), "postBuild did not install lstm_core"
@@ -243,9 +298,70 @@ def test_binder_venv_holds_the_lessons_packages_and_no_test_tool(binder):
     assert json.loads(importable) == [], f"test tools importable in the Binder venv: {importable}"
     for needed in ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "voila", "ipykernel", "jupyterlab-widgets"):
         assert needed in binder.installed, f"{needed} missing from the Binder venv"
-    check = _run([str(binder.python), "-m", "pip", "check"], env=venv_env(binder.python.parents[1]))
-    assert "No broken requirements" in check.stdout, check.stdout
     assert binder.seconds < BUILD_HANG_S
+
+
+# Runs inside the Binder venv: every lesson top to bottom in a fresh kernel of that venv (notebooks/ as its
+# folder), then what nbval compares: each checked cell's printed text against the stored one.
+LESSON_RUNNER = r"""
+import json, sys
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+def shown(outputs):
+    merged = []  # consecutive writes to one stream are one text (as nbval compares them)
+    for o in outputs:
+        if merged and o["output_type"] == "stream" and merged[-1]["output_type"] == "stream" and merged[-1]["name"] == o["name"]:
+            merged[-1] = dict(merged[-1], text=merged[-1]["text"] + o["text"])
+        else:
+            merged.append(o)
+    return [o.get("text") if o["output_type"] == "stream" else
+            {m: o["data"][m] for m in ("text/plain", "text/markdown", "text/html") if m in o["data"]}
+            for o in merged if o["output_type"] in ("stream", "execute_result", "display_data")]
+
+report = {}
+for path in sorted(Path(sys.argv[1]).glob("*.ipynb")):
+    stored = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    except Exception as exc:
+        report[path.name] = {"failed": f"{type(exc).__name__}: {str(exc)[-1500:]}"}
+        continue
+    differ = []
+    for k, (old, new) in enumerate(zip(stored.cells, nb.cells)):
+        if old.cell_type == "code" and "nbval-ignore-output" not in old.metadata.get("tags", []):
+            if shown(old.outputs) != shown(new.outputs):
+                differ.append({"cell": k, "stored": shown(old.outputs), "now": shown(new.outputs)})
+    report[path.name] = {"prefix": nb.cells[-1].outputs[0]["text"].strip(), "differ": differ,
+                         "errors": [o.get("ename") for c in nb.cells for o in c.get("outputs", [])
+                                    if o["output_type"] == "error"]}
+print(json.dumps(report))
+"""
+
+
+def test_every_lesson_runs_in_the_binder_venv(binder, tmp_path, request):
+    """All lessons, not only the badge's: each runs top to bottom in a kernel of the Binder venv with no
+    error, and every cell nbval checks prints what is stored (the same numbers as on Python 3.11)."""
+    lessons = sorted((binder.checkout / "notebooks").glob("*.ipynb"))
+    assert len(lessons) >= 9
+    runner = tmp_path / "run_lessons.py"
+    runner.write_text(LESSON_RUNNER, encoding="utf-8")
+    start = time.monotonic()
+    env = venv_env(binder.python.parents[1])
+    report = json.loads(_run([str(binder.python), str(runner), str(binder.checkout / "notebooks")], cwd=tmp_path,
+                             env=env).stdout.strip().splitlines()[-1])
+    assert sorted(report) == [p.name for p in lessons]
+    failed = {name: r["failed"] for name, r in report.items() if "failed" in r}
+    assert not failed, f"lessons that did not run in the Binder venv: {failed}"
+    for name, r in report.items():
+        assert Path(r["prefix"]) == binder.python.parents[1], f"{name} ran in {r['prefix']}, not the Binder venv"
+        assert r["errors"] == [], f"{name}: error outputs {r['errors']}"
+        assert r["differ"] == [], f"{name}: printed otherwise than stored: {r['differ'][:3]}"
+    say(request.config, f"binder simulation: all {len(lessons)} lessons ran on Python {binder.version} in the Binder "
+                        f"venv, every checked output as stored ({time.monotonic() - start:.0f} s)")
 
 
 SUBPACKAGES = ("lstm_core.lessons", "lstm_core.explore", "lstm_core.explore.explorers", "lstm_core.explore.panels")
