@@ -472,6 +472,124 @@ def shipped_analysis():
     return Analysis()
 
 
+# ------------------------------------------------------------------ the lesson's samples and questions
+#: the prompt and the temperatures of the three samples the lesson prints
+PROMPT = "From fairest creatures "
+TEMPERATURES = (0.5, 1.0, 1.5)
+
+
+@lru_cache(maxsize=None)
+def lesson_sample(temperature, prompt=PROMPT, seed=0, length=240):
+    """``sample`` of the shipped model on the plain path (what the lesson prints), computed once per kernel."""
+    return sample(shipped_model(), prompt, temperature, length, seed=seed)
+
+
+def word_share(s):
+    """The share of the words of ``s`` (letters and apostrophes, lower-cased) that occur in the training text."""
+    import re
+
+    known = set(re.findall(r"[a-z']+", split()[0].lower()))
+    words = re.findall(r"[a-z']+", s.lower())
+    return sum(w in known for w in words) / max(1, len(words))
+
+
+def within_line_r(values, s):
+    """The mean, over the verse lines of ``s``, of r(values, column) inside each line: near ±1 for a unit that
+    counts along every line, near 0 for one that only marks its end."""
+    col = features(s)["column"]
+    rs, start = [], 0
+    for line in s.split("\n"):
+        stop = start + len(line)
+        if len(line.strip()) > 10:  # verse lines, not numerals or blanks
+            rs.append(correlation(values[start:stop], col[start:stop]))
+        start = stop + 1
+    return float(np.mean(rs))
+
+
+TEMPERATURE0_CHOICES = ("It stays exactly the same", "It changes in a few places", "It changes completely")
+COLUMN_CHOICES = ("a ramp along each line, starting over at every newline",
+                  "one strong cell at each newline, flat in between",
+                  "one colour over the whole sonnet")
+KIND_CHOICES = tuple(CHAR_KINDS)
+WORD_CHOICES = ("τ = 0.5", "τ = 1.5", "about the same")
+
+
+@lru_cache(maxsize=None)
+def _questions():
+    from .questions import Question
+
+    V = len(vocabulary())
+    record = shipped_record()
+    start = record["loss"][0]
+    same = sample(shipped_model(), PROMPT, 0.0, 120, seed=0).text == sample(shipped_model(), PROMPT, 0.0, 120, seed=1).text
+    changed = "It stays exactly the same" if same else "It changes completely"
+    low, high = (word_share(lesson_sample(t).text) for t in (TEMPERATURES[0], TEMPERATURES[-1]))
+    words = "τ = 0.5" if low > high + 0.1 else ("τ = 1.5" if high > low + 0.1 else "about the same")
+    a = shipped_analysis()
+    col_unit = tracking_units(a.params, "c", a.trace)["column"][0]
+    ramp = abs(within_line_r(a.trace.c[:, col_unit], a.held))
+    newline_r = abs(correlation(a.trace.c[:, col_unit], [ch == "\n" for ch in a.held]))
+    shape = COLUMN_CHOICES[0] if ramp > 0.5 else (COLUMN_CHOICES[1] if newline_r > 0.5 else COLUMN_CHOICES[2])
+    f_means = gate_means(a.trace, a.held, col_unit)["f"]
+    shut = min(f_means, key=f_means.get)
+    return (
+        Question(
+            key="uniform",
+            prompt=(f"Before training, the model's {V} scores are all nearly equal, so it gives every character about "
+                    f"the same probability. What is its loss, −log p of the right character, in nats per character? "
+                    "(within 0.05)"),
+            answer=start, tol=0.05,
+            hint=f"Equal probabilities over {V} characters: p = 1/{V} for each, and −log(1/{V}) = log {V}.",
+            explanation=(f"log {V} = {np.log(V):.4f}; the recorded loss of the shipped model's first update is "
+                         f"{start:.4f}: its random start weights give almost, not exactly, equal scores."),
+        ),
+        Question(
+            key="temperature0",
+            prompt=("At temperature 0 the model always writes its most likely next character. You change the seed of "
+                    "the random stream. What happens to the text?"),
+            answer=changed, choices=TEMPERATURE0_CHOICES, kind="predict",
+            feedback=(("It changes completely", "At τ = 0 no random number is used at all: argmax needs no draw."),
+                      ("It changes in a few places", "A draw could matter only where it is compared with p, and at "
+                       "τ = 0 nothing is drawn.")),
+            hint="softmax(y / τ) for τ -> 0 puts all its weight on the largest score.",
+            explanation=("Checked: seeds 0 and 1 give the same 120 characters. τ = 0 is deterministic, and it tends to "
+                         "fall into loops of its favourite words."),
+        ),
+        Question(
+            key="words",
+            prompt=("Which temperature writes more real words, words that occur somewhere in the training sonnets: "
+                    "τ = 0.5 or τ = 1.5?"),
+            answer=words, choices=WORD_CHOICES, kind="predict",
+            hint="Dividing the scores by τ < 1 makes the likely characters likelier still; τ > 1 flattens them.",
+            explanation=(f"In the lesson's samples {low:.0%} of the words at τ = 0.5 occur in the training text, and "
+                         f"{high:.0%} at τ = 1.5: a higher temperature draws unlikely characters more often, and one "
+                         "unlikely letter spoils a word."),
+        ),
+        Question(
+            key="column",
+            prompt=("A unit whose cell state c counts the position in the line: how would its colour look along "
+                    "the sonnet, coloured by c?"),
+            answer=shape, choices=COLUMN_CHOICES, kind="predict",
+            hint="Counting means adding a little at every character, and starting over when a new line begins.",
+            explanation=(f"Unit {col_unit + 1} is such a unit: inside each held-out verse line its c follows the "
+                         f"column with a mean |r| of {ramp:.2f}, and it jumps back at the newline."),
+        ),
+        Question(
+            key="forget",
+            prompt=(f"Unit {col_unit + 1} counts along the line and starts over at each line. After which kind of "
+                    "character is its forget gate f lowest on average?"),
+            answer=shut, choices=KIND_CHOICES, kind="predict",
+            hint="To start over, the cell has to let go of what it held: f near 0 drops c_{t-1}.",
+            explanation=("Mean f after each kind of character, over the held-out text: "
+                         + ", ".join(f"{k} {v:.2f}" for k, v in f_means.items()) + "."),
+        ),
+    )
+
+
+def questions():
+    return list(_questions())
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lstm_core.lessons.l09_text",
                                      description="Train lesson 09's character model on the Sonnets.")
