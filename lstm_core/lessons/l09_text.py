@@ -510,7 +510,10 @@ TEMPERATURE0_CHOICES = ("It stays exactly the same", "It changes in a few places
 COLUMN_CHOICES = ("a ramp along each line, starting over at every newline",
                   "one strong cell at each newline, flat in between",
                   "one colour over the whole sonnet")
-KIND_CHOICES = tuple(CHAR_KINDS)
+#: the reset question's choices: which gate moves most at a line break
+RESET_CHOICES = {"f": "its forget gate closes: f drops toward 0 and c_{t-1} is let go",
+                 "i": "its input gate opens: i rises toward 1 and a new value is written",
+                 "o": "its output gate closes: o drops toward 0 and the count is hidden"}
 WORD_CHOICES = ("τ = 0.5", "τ = 1.5", "about the same")
 
 
@@ -530,8 +533,11 @@ def _questions():
     ramp = abs(within_line_r(a.trace.c[:, col_unit], a.held))
     newline_r = abs(correlation(a.trace.c[:, col_unit], [ch == "\n" for ch in a.held]))
     shape = COLUMN_CHOICES[0] if ramp > 0.5 else (COLUMN_CHOICES[1] if newline_r > 0.5 else COLUMN_CHOICES[2])
-    f_means = gate_means(a.trace, a.held, col_unit)["f"]
-    shut = min(f_means, key=f_means.get)
+    means = gate_means(a.trace, a.held, col_unit)
+    # how far each gate moves at a line break, from its mean after a letter, in the direction the choice names
+    moves = {"f": means["f"]["letter"] - means["f"]["newline"], "i": means["i"]["newline"] - means["i"]["letter"],
+             "o": means["o"]["letter"] - means["o"]["newline"]}
+    reset = RESET_CHOICES[max(moves, key=moves.get)]
     return (
         Question(
             key="uniform",
@@ -560,6 +566,13 @@ def _questions():
             prompt=("Which temperature writes more real words, words that occur somewhere in the training sonnets: "
                     "τ = 0.5 or τ = 1.5?"),
             answer=words, choices=WORD_CHOICES, kind="predict",
+            feedback=tuple((c, text) for c, text in (
+                ("τ = 1.5", "A higher temperature is not more creative with words: it draws unlikely letters more "
+                            "often, and those break words."),
+                ("about the same", "The temperature changes every probability the model draws from, so it changes "
+                                   "what comes out."),
+                ("τ = 0.5", "A low temperature sticks to the likeliest characters, and those spell the commonest "
+                            "words.")) if c != words),
             hint="Dividing the scores by τ < 1 makes the likely characters likelier still; τ > 1 flattens them.",
             explanation=(f"In the lesson's samples {low:.0%} of the words at τ = 0.5 occur in the training text, and "
                          f"{high:.0%} at τ = 1.5: a higher temperature draws unlikely characters more often, and one "
@@ -570,18 +583,29 @@ def _questions():
             prompt=("A unit whose cell state c counts the position in the line: how would its colour look along "
                     "the sonnet, coloured by c?"),
             answer=shape, choices=COLUMN_CHOICES, kind="predict",
+            feedback=tuple((c, text) for c, text in (
+                (COLUMN_CHOICES[0], "A count grows by a step per character and starts over at each line."),
+                (COLUMN_CHOICES[1], "That would be a unit that marks the end of a line, not one that counts: between "
+                                    "two line breaks it would not change."),
+                (COLUMN_CHOICES[2], "A unit whose c never changed could not tell one position from another.")) if c != shape),
             hint="Counting means adding a little at every character, and starting over when a new line begins.",
             explanation=(f"Unit {col_unit + 1} is such a unit: inside each held-out verse line its c follows the "
                          f"column with a mean |r| of {ramp:.2f}, and it jumps back at the newline."),
         ),
         Question(
-            key="forget",
-            prompt=(f"Unit {col_unit + 1} counts along the line and starts over at each line. After which kind of "
-                    "character is its forget gate f lowest on average?"),
-            answer=shut, choices=KIND_CHOICES, kind="predict",
-            hint="To start over, the cell has to let go of what it held: f near 0 drops c_{t-1}.",
-            explanation=("Mean f after each kind of character, over the held-out text: "
-                         + ", ".join(f"{k} {v:.2f}" for k, v in f_means.items()) + "."),
+            key="reset",
+            prompt=(f"Unit {col_unit + 1} counts along the line and starts over at each line break. How does the "
+                    "cell start over? Pick what its gates do at a line break (compared with after a letter)."),
+            answer=reset, choices=tuple(RESET_CHOICES.values()), kind="predict",
+            feedback=tuple((c, text) for c, text in (
+                (RESET_CHOICES["f"], "Closing f is one way to forget, but a cell can also overwrite: with i open, "
+                                     "i g outweighs what f keeps."),
+                (RESET_CHOICES["i"], "Opening i writes the candidate g into c, whatever f keeps of the old value."),
+                (RESET_CHOICES["o"], "o only decides how much of tanh(c) shows in h; it changes nothing in c.")) if c != reset),
+            hint="Compare each gate after a line break with the same gate after a letter, in the table below.",
+            explanation=("Mean gate values over the held-out text, after a line break / after a letter: "
+                         + "; ".join(f"{g} {means[g]['newline']:.2f} / {means[g]['letter']:.2f}" for g in "fio")
+                         + "."),
         ),
     )
 

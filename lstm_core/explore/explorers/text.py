@@ -98,6 +98,9 @@ class Sampler(Explorer):
         self.message.value = ""
         self.redraw()
 
+    def plain_text(self):
+        return f"Sampler explorer (τ = {self.controls['τ'].value:.2f}, prompt = {self.controls['prompt'].value!r})"
+
     def layout(self):
         c = self.controls
         return widgets.VBox([widgets.HBox([c["τ"], c["prompt"], self.reset_button]), self.message, self.image,
@@ -162,6 +165,9 @@ class UnitExplorer(Explorer):
         rows = [(g, *(f"{means[g][k]:.2f}" for k in kinds)) for g in ("f", "i", "o")]
         return (f"<b>unit {j + 1}</b>: mean gate value after reading each kind of character (held-out text)"
                 + html_table(["gate", *kinds], rows))
+
+    def plain_text(self):
+        return f"UnitExplorer explorer (unit = {self.controls['unit'].value}, show = {self.controls['show'].value})"
 
     def layout(self):
         c = self.controls
