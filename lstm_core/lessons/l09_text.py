@@ -457,12 +457,11 @@ class Analysis:
         return getattr(self.trace, quantity)[: len(self.excerpt), unit]
 
     def value_range(self, quantity, unit):
-        """The colour scale of a quantity: gates on [0, 1], h on [-1, 1], c on ±(the unit's largest |c|)."""
+        """The colour scale of a quantity: gates on [0, 1]; c and h on ±top, top the 99th percentile of the
+        unit's |c| (or |h|) over the held-out text, so that a few extreme values do not wash the rest out."""
         if quantity in ("i", "f", "o"):
             return 0.0, 1.0
-        if quantity == "h":
-            return -1.0, 1.0
-        top = float(np.max(np.abs(self.trace.c[:, unit])))
+        top = float(np.percentile(np.abs(getattr(self.trace, quantity)[:, unit]), 99))
         return -top, top
 
 

@@ -17,26 +17,43 @@ from lstm_core.gates import QUANTITY_NAMES
 from lstm_core.lessons import l09_text as lesson
 from .base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, html_table
 from ..panels.render import DIVERGING_CMAP, SEQUENTIAL_CMAP, BlitFigure
-from ..panels.text import CharGrid
+from ..panels.text import WASH, CharGrid
+
+from matplotlib import colormaps
+
+LINE_PX = 17
 
 SAMPLE_LENGTH = 240
 #: the sampler's grid: wide enough for a line of verse, tall enough for 240 characters of it
-SAMPLE_ROWS, SAMPLE_COLS = 12, 56
+SAMPLE_ROWS, SAMPLE_COLS = 9, 60
 #: how much of a long prompt the picture shows (its end)
 PROMPT_SHOWN = 112
 #: samples kept per explorer (prompt, τ): moving back to a setting costs nothing
 CACHE_SIZE = 512
 
 
-def _colorbar(fig, rect, cmap, labels, title):
-    """A static colour scale: the gradient, its end and middle labels, a title (drawn once, in the background)."""
+#: pixels above the grid (the title) and below it (the colour scale)
+TOP_PX, BOTTOM_PX = 24, 48
+
+
+def _figure(rows, cols):
+    """A BlitFigure just big enough for a grid of ``rows`` × ``cols`` characters, a title and a colour scale."""
+    width = max(cols * 7 + 20, 440)
+    return BlitFigure(figsize=(width / 80, (TOP_PX + rows * LINE_PX + BOTTOM_PX) / 80))
+
+
+def _colorbar(figure, cmap, labels, title):
+    """A static colour scale under the grid, washed like the cells: its title left, the gradient right."""
     import numpy as np
 
-    ax = fig.add_axes(rect)
-    ax.imshow(np.linspace(0, 1, 256)[None, :], aspect="auto", cmap=cmap, extent=(0, 1, 0, 1))
+    fig = figure.fig
+    W, H = fig.bbox.width, fig.bbox.height
+    ax = fig.add_axes((0.55, 22 / H, 0.4, 12 / H))
+    rgb = colormaps[cmap](np.linspace(0, 1, 256))[None, :, :3]
+    ax.imshow(WASH + (1 - WASH) * rgb, aspect="auto", extent=(0, 1, 0, 1))
     ax.set_yticks([])
     ax.set_xticks([0, 0.5, 1], labels, fontsize=9)
-    ax.set_title(title, fontsize=9, loc="left")
+    fig.text(0.02, 28 / H, title, fontsize=9, va="center")
     return ax
 
 
@@ -57,13 +74,11 @@ class Sampler(Explorer):
         self.controls["prompt"] = widgets.Text(value=self.start["prompt"], description="prompt",
                                                continuous_update=False, layout=widgets.Layout(width="360px"),
                                                style=SLIDER_STYLE)
-        self.figure = BlitFigure(figsize=(6.0, 3.05))
+        self.figure = _figure(SAMPLE_ROWS, SAMPLE_COLS)
         fig = self.figure.fig
-        fig.text(0.02, 0.96, "the model writes (each character on the probability the model gave it)", fontsize=9,
-                 va="top")
-        self.grid = CharGrid(self.figure, SAMPLE_ROWS, SAMPLE_COLS, left_px=10, top_px=22)
-        _colorbar(fig, (0.55, 0.04, 0.4, 0.045), SEQUENTIAL_CMAP, ["0", "0.5", "1"], "p (grey: your prompt)")
-        self.title = self.figure.dynamic(fig.text(0.02, 0.035, "", fontsize=10))
+        self.grid = CharGrid(self.figure, SAMPLE_ROWS, SAMPLE_COLS, left_px=10, top_px=TOP_PX, line_px=LINE_PX)
+        _colorbar(self.figure, SEQUENTIAL_CMAP, ["0", "0.5", "1"], "p the model gave each character (grey: prompt)")
+        self.title = self.figure.dynamic(fig.text(0.02, 1 - 6 / fig.bbox.height, "", fontsize=10, va="top"))
         self.figure.freeze()
         self.readout = widgets.HTML(layout=widgets.Layout(max_width="560px"))
 
@@ -82,7 +97,7 @@ class Sampler(Explorer):
         prompt = self.prompt[-PROMPT_SHOWN:]  # a long prompt: its end, where the sample continues
         self.grid.show(prompt + r.text, [float("nan")] * len(prompt) + list(r.p), SEQUENTIAL_CMAP, 0.0, 1.0)
         mean_p = sum(r.p) / len(r.p)
-        self.title.set_text(f"τ = {self.temperature:.2f}   mean p of the drawn characters {mean_p:.2f}")
+        self.title.set_text(f"τ = {self.temperature:.2f}: the model writes (mean p of its characters {mean_p:.2f})")
         self.image.value = self.figure.png()
         self.show_after_picture(self.readout, (
             f"<b>τ = {self.temperature:.2f}</b>: {len(r.text)} characters after your prompt, random stream seed "
@@ -127,14 +142,14 @@ class UnitExplorer(Explorer):
             tooltips=[QUANTITY_NAMES[q] for q in self.quantities])
         lines = a.excerpt.split("\n")
         rows, cols = len(lines), max(len(line) for line in lines) + 1
-        self.figure = BlitFigure(figsize=(5.6, 0.75 + rows * 17 / 80))
+        self.figure = _figure(rows, cols)
         fig = self.figure.fig
-        self.grid = CharGrid(self.figure, rows, cols, left_px=10, top_px=24)
+        self.grid = CharGrid(self.figure, rows, cols, left_px=10, top_px=TOP_PX, line_px=LINE_PX)
         self.title = self.figure.dynamic(fig.text(0.02, 1 - 6 / fig.bbox.height, "", fontsize=10, va="top"))
         gates = set(self.quantities) <= {"i", "f", "o"}
         cmap = SEQUENTIAL_CMAP if gates else DIVERGING_CMAP
-        labels = ["0", "0.5", "1"] if gates else ["−max", "0", "+max"]
-        _colorbar(fig, (0.55, 0.035, 0.4, 0.04), cmap, labels, "gate value" if gates else "value (this unit's range)")
+        labels = ["0", "0.5", "1"] if gates else ["−top", "0", "+top"]
+        _colorbar(self.figure, cmap, labels, "gate value" if gates else "value, on this unit's range")
         self.cmap = cmap
         self.figure.freeze()
         self.readout = widgets.HTML(layout=widgets.Layout(max_width="420px", margin="0 0 0 12px"))

@@ -16,7 +16,7 @@ from .glyphs import font_for
 NEWLINE_MARK = "↵"
 FONT_SIZE = 11
 #: how much white is mixed into a cell's colour, so that black characters stay readable on every cell
-WASH = 0.35
+WASH = 0.5
 
 
 def layout(s, cols):
@@ -57,7 +57,7 @@ class CharGrid:
         self.texts = [figure.dynamic(self.ax.text(0, r + 0.55, "", family="monospace", fontsize=FONT_SIZE,
                                                   va="center", ha="left")) for r in range(rows)]
 
-    def show(self, s, values, cmap, vmin, vmax, blank=None):
+    def show(self, s, values, cmap, vmin, vmax):
         """Lay out ``s`` and colour character t by ``values[t]`` on ``cmap`` over [vmin, vmax]; NaN is grey."""
         cells, lines = layout(s, self.cols)
         colours = np.ones((self.rows, self.cols, 3))
