@@ -243,13 +243,13 @@ def sample(params, prompt, temperature, length=240, seed=0, fast=False):
     out, chosen, margin = [], [], np.inf
     V = len(vocabulary())
     for t in range(length):
-        p1 = _softmax_1d(y)
+        p1 = _softmax_fast(y) if fast else _softmax_1d(y)  # the model's own distribution (τ = 1)
         if temperature == 0:
             top2 = np.sort(y)[-2:]
             k = int(np.argmax(y))
             margin = min(margin, float(top2[1] - top2[0]))
         else:
-            p = _softmax_1d(y / temperature)
+            p = p1 if temperature == 1 else (_softmax_fast(y / temperature) if fast else _softmax_1d(y / temperature))
             edges = np.cumsum(p)  # Σ_(w <= v) p[w], summed in order
             k = min(int(np.searchsorted(edges, u[t], side="right")), V - 1)
             margin = min(margin, float(np.min(np.abs(edges[:-1] - u[t]))))
@@ -283,6 +283,12 @@ def _fast_step(params, k, h, c):
     g = np.tanh(z[:, 2 * H : 3 * H])
     c = f * c + i * g
     return o * np.tanh(c), c
+
+
+def _softmax_fast(y):
+    """softmax of one row of logits, without the checks of ``softmax.softmax`` (the slider's inner loop)."""
+    e = np.exp(y - y.max())
+    return e / e.sum()
 
 
 def _softmax_1d(y):

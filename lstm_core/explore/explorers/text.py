@@ -80,7 +80,7 @@ class Sampler(Explorer):
         _colorbar(self.figure, SEQUENTIAL_CMAP, ["0", "0.5", "1"], "p the model gave each character (grey: prompt)")
         self.title = self.figure.dynamic(fig.text(0.02, 1 - 6 / fig.bbox.height, "", fontsize=10, va="top"))
         self.figure.freeze()
-        self.readout = widgets.HTML(layout=widgets.Layout(max_width="560px"))
+        self.readout = widgets.HTML(layout=widgets.Layout(max_width="520px", margin="0 0 0 12px"))
 
     def compute(self, values):
         prompt, tau = values["prompt"], float(values["τ"])
@@ -118,8 +118,8 @@ class Sampler(Explorer):
 
     def layout(self):
         c = self.controls
-        return widgets.VBox([widgets.HBox([c["τ"], c["prompt"], self.reset_button]), self.message, self.image,
-                             self.readout])
+        return widgets.VBox([widgets.HBox([c["τ"], c["prompt"], self.reset_button]), self.message,
+                             widgets.HBox([self.image, self.readout])])
 
 
 class UnitExplorer(Explorer):
