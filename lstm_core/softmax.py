@@ -18,7 +18,9 @@ dL/dh_t                                       ->  backward (BPTT): dW_x, dW_h, d
 
 Many-to-many: every step has a target, so dL/dh_t is non-zero at every t (``loss.py``'s MSE has one
 target, at the last step). The plain path (``fast=False``) forms the logits in the fixed order of
-``cell.weighted_sum``; ``fast=True`` uses one BLAS product for all steps.
+``cell.weighted_sum`` and takes e^ from ``elementary.exp`` (the same last bit on every CPU);
+``fast=True`` uses one BLAS product for all steps and numpy's exp. The log of log_softmax is
+numpy's on both paths: what the lessons print of a loss is rounded far above its last bit.
 """
 
 import numpy as np
@@ -26,6 +28,7 @@ import numpy as np
 from .bptt import backward
 from .cell import weighted_sum
 from .checks import as_float_array
+from .elementary import exp as exact_exp
 from .params import LSTMParams
 from .sequence import forward
 
@@ -33,17 +36,21 @@ from .sequence import forward
 READOUT_CHUNK = 2**21
 
 
-def log_softmax(y):
+def _exp(fast):
+    return np.exp if fast else exact_exp
+
+
+def log_softmax(y, fast=False):
     """log p for logits ``y`` (..., V), along the last axis; finite for any finite y."""
     y = as_float_array("y", y)
     shifted = y - y.max(axis=-1, keepdims=True)  # (..., V), max 0: e^ cannot overflow
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted - np.log(_exp(fast)(shifted).sum(axis=-1, keepdims=True))
 
 
-def softmax(y):
+def softmax(y, fast=False):
     """p = softmax(y) along the last axis: non-negative, sums to 1."""
     y = as_float_array("y", y)
-    e = np.exp(y - y.max(axis=-1, keepdims=True))  # (..., V), the largest is e^0 = 1
+    e = _exp(fast)(y - y.max(axis=-1, keepdims=True))  # (..., V), the largest is e^0 = 1
     return e / e.sum(axis=-1, keepdims=True)
 
 
@@ -60,18 +67,19 @@ def _targets(targets, shape):
     return k
 
 
-def cross_entropy(y, targets):
+def cross_entropy(y, targets, fast=False):
     """``(L, dy)``: the mean of −log p_k over every prediction, and dL/dy = (p − onehot(k)) / N.
 
     ``y`` is (..., V) logits, ``targets`` the integer indices (...,). L is a Python float.
+    ``fast`` takes numpy's exp instead of ``elementary.exp``.
     """
     y = as_float_array("y", y)
     k = _targets(targets, y.shape)
     N = k.size
-    logp = log_softmax(y)  # (..., V)
+    logp = log_softmax(y, fast)  # (..., V)
     picked = np.take_along_axis(logp, k[..., None], axis=-1)[..., 0]  # log p_k, (...)
     loss = -float(picked.sum()) / N
-    dy = np.exp(logp)  # p
+    dy = _exp(fast)(logp)  # p
     np.put_along_axis(dy, k[..., None], np.take_along_axis(dy, k[..., None], axis=-1) - 1.0, axis=-1)  # p − onehot
     dy /= N
     return loss, dy
@@ -119,7 +127,7 @@ def sequence_loss(params, xs, targets, h0=None, c0=None, fast=False):
     """
     trace = forward(cell_only(params), xs, h0=h0, c0=c0, fast=fast)
     y = logits(params, trace.h_all, fast=fast)  # (T, B, V)
-    loss, _ = cross_entropy(y, _sequence_targets(targets, trace))
+    loss, _ = cross_entropy(y, _sequence_targets(targets, trace), fast)
     return loss, trace, y
 
 
@@ -134,7 +142,7 @@ def sequence_loss_and_grads(params, xs, targets, h0=None, c0=None, fast=False):
     T, B, H = trace.h_all.shape
     V = params.output_size
     y = logits(params, trace.h_all, fast=fast)  # (T, B, V)
-    loss, dy = cross_entropy(y, _sequence_targets(targets, trace))  # dy (T, B, V)
+    loss, dy = cross_entropy(y, _sequence_targets(targets, trace), fast)  # dy (T, B, V)
     # y_t = W_y h_t + b_y  ->  dW_y = Σ dy_tᵀ h_t,  db_y = Σ dy_t,  dh_t = dy_t W_y
     dW_y = dy.reshape(T * B, V).T @ trace.h_all.reshape(T * B, H)  # (V, H)
     db_y = dy.sum(axis=(0, 1))  # (V,)

@@ -215,6 +215,50 @@ class Sample:
     p: tuple
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the model computed at every character of a part of the text (``read_all``):
+    ``i, f, g, o, c, h`` (N, H) after reading character t, and ``predicting`` (N, V), the logits that
+    predicted character t (computed one character earlier), for the N characters of a part of the text."""
+
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+    predicting: np.ndarray
+
+
+def read_all(params):
+    """The model read over the whole text, from its first character, and cut into ``(pick, held)`` Readings:
+    the part where tracking units are chosen (``pick_text()``) and the held-out part.
+
+    One continuous reading, so that each character is read from the state a reader of the whole book would
+    be in there: some units keep their cell state over thousands of characters (f ≈ 1), and a reading that
+    started at the held-out text would start them from 0 instead. 95,728 steps take about 2 s on the fast
+    path (BLAS, numpy's σ and tanh) and several minutes on the plain one, so this runs on the fast path:
+    its last bits depend on the CPU, and what the lesson prints of it is rounded to two or three decimals,
+    which ``tests/lessons/test_l09_text.py`` checks lie far from a rounding boundary.
+    """
+    from ..sequence import forward
+
+    ks = encode(text())
+    trace = forward(cell_only(params), one_hot(ks), fast=True)  # (N, H) arrays: the state after character t
+    y = logits(params, trace.h, fast=True)  # (N, V): row t predicts character t + 1
+    train_part = split()[0]
+    pick_from = len(train_part) - len(pick_text())
+    return tuple(Reading(**{q: getattr(trace, q)[start:stop] for q in "ifgoch"}, predicting=y[start - 1 : stop - 1])
+                 for start, stop in ((pick_from, len(train_part)), (len(train_part), len(ks))))
+
+
+def reading_loss(reading, s):
+    """The mean cross-entropy of a ``Reading``'s predictions of the characters of ``s`` (nats per character)."""
+    from ..softmax import cross_entropy
+
+    return cross_entropy(reading.predicting, encode(s))[0]
+
+
 def sample(params, prompt, temperature, length=240, seed=0, fast=False):
     """A ``Sample``: ``length`` characters drawn after ``prompt``, one at a time.
 
@@ -399,13 +443,12 @@ def pick_text():
     return train_part[train_part.index("\n" + PICK_FROM + "\n") + 1 :]
 
 
-def tracking_units(params, quantity="c", held_trace=None):
+def tracking_units(params, quantity="c", readings=None):
     """``{feature: (unit, r_pick, r_held)}``: for each feature the unit (0-based) whose ``quantity`` correlates
     most (|r|) with it on ``pick_text()``, and that unit's r there and on the held-out text, which played no
-    part in the choice. ``held_trace``: the held-out text's trace, if already read."""
-    pick_trace, _ = read(params, pick_text())
+    part in the choice. ``readings``: ``read_all(params)``, if already read."""
     held = split()[1]
-    held_trace = read(params, held)[0] if held_trace is None else held_trace
+    pick_trace, held_trace = read_all(params) if readings is None else readings
     r_pick = correlations(pick_trace, features(pick_text()), quantity)
     r_held = correlations(held_trace, features(held), quantity)
     out = {}
@@ -415,11 +458,11 @@ def tracking_units(params, quantity="c", held_trace=None):
     return out
 
 
-def best_by_chance(params, held_trace=None, quantity="c"):
+def best_by_chance(params, readings=None, quantity="c"):
     """``{feature: max over units of |r|}`` on the held-out text itself: for the untrained model, the bar a
     trained unit has to clear (the characters alone, through random weights, already move some units)."""
     held = split()[1]
-    held_trace = read(params, held)[0] if held_trace is None else held_trace
+    held_trace = (read_all(params) if readings is None else readings)[1]
     r = correlations(held_trace, features(held), quantity)
     return {name: float(np.max(np.abs(r[name]))) for name in FEATURES}
 
@@ -444,12 +487,14 @@ def gate_means(trace, s, unit):
 
 
 class Analysis:
-    """The shipped model read over the held-out text (plain path), once: what the explorers and the lesson show."""
+    """The shipped model read over the whole text once (``read_all``): what the explorers and the lesson show."""
 
     def __init__(self, params=None):
         self.params = shipped_model() if params is None else params
         self.held = split()[1]
-        self.trace, self.logits = read(self.params, self.held)  # (T, H) arrays, (T, V)
+        self.readings = read_all(self.params)  # (pick, held)
+        self.trace = self.readings[1]  # the held-out text's Reading, (N, H) arrays
+        self.loss = reading_loss(self.trace, self.held)  # nats per held-out character
         self.features = features(self.held)
         self.r = {q: correlations(self.trace, self.features, q) for q in ("c", "h")}  # {q: {feature: (H,)}}
         self.excerpt = self.held[: self.held.index("\nCXL\n") + 1]  # sonnet CXXXIX, the first held-out one
@@ -473,7 +518,7 @@ class Analysis:
 
 @lru_cache(maxsize=None)
 def shipped_analysis():
-    """``Analysis()`` of the shipped model, computed once per kernel (about 8 s)."""
+    """``Analysis()`` of the shipped model, computed once per kernel (about 2 s)."""
     return Analysis()
 
 
@@ -534,7 +579,7 @@ def _questions():
     low, high = (word_share(lesson_sample(t).text) for t in (TEMPERATURES[0], TEMPERATURES[-1]))
     words = "τ = 0.5" if low > high + 0.1 else ("τ = 1.5" if high > low + 0.1 else "about the same")
     a = shipped_analysis()
-    col_unit = tracking_units(a.params, "c", a.trace)["column"][0]
+    col_unit = tracking_units(a.params, "c", a.readings)["column"][0]
     ramp = abs(within_line_r(a.trace.c[:, col_unit], a.held))
     newline_r = abs(correlation(a.trace.c[:, col_unit], [ch == "\n" for ch in a.held]))
     shape = COLUMN_CHOICES[0] if ramp > 0.5 else (COLUMN_CHOICES[1] if newline_r > 0.5 else COLUMN_CHOICES[2])

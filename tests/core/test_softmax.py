@@ -131,3 +131,12 @@ def test_cross_entropy_matches_torch(name, case):
     np.testing.assert_allclose(dy, case["grad"], rtol=1e-12, atol=1e-17)
     np.testing.assert_allclose(softmax(case["logits"]), case["softmax"], rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(log_softmax(case["logits"]), case["log_softmax"], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name,case", TORCH_CASES, ids=[n for n, _ in TORCH_CASES])
+def test_the_fast_path_with_numpys_exp_agrees(name, case):
+    plain, dy_plain = cross_entropy(case["logits"], case["targets"])
+    fast, dy_fast = cross_entropy(case["logits"], case["targets"], fast=True)
+    assert fast == pytest.approx(plain, rel=1e-14, abs=1e-15)
+    np.testing.assert_allclose(dy_fast, dy_plain, rtol=1e-13, atol=1e-17)
+    np.testing.assert_allclose(softmax(case["logits"], fast=True), softmax(case["logits"]), rtol=1e-14, atol=1e-300)

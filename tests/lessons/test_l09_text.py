@@ -185,13 +185,28 @@ def test_the_lessons_samples_and_numbers_are_far_from_every_boundary():
         assert text.lesson_sample(tau).margin > SAFE, tau
     assert text.sample(text.shipped_model(), text.PROMPT, 0.0, 160).margin > SAFE
     a = text.shipped_analysis()
-    from lstm_core.softmax import cross_entropy
-
-    held_loss, _ = cross_entropy(a.logits[:-1], text.encode(a.held)[1:])
+    held_loss = a.loss
     assert boundary_distance(held_loss, 3) > SAFE and boundary_distance(held_loss / np.log(2), 2) > SAFE
-    found = text.tracking_units(a.params, "c", a.trace)
+    found = text.tracking_units(a.params, "c", a.readings)
     for unit, r_pick, r_held in found.values():
         assert boundary_distance(r_pick, 2) > SAFE and boundary_distance(r_held, 2) > SAFE
+    chance = text.best_by_chance(text.new_model(text.SHIPPED["hidden_size"], text.SHIPPED["seed"]))
+    for r in chance.values():
+        assert boundary_distance(r, 2) > SAFE
+    for name in text.FEATURES:  # the explorer's and the lesson's tables: every unit's r, c and h
+        for q in ("c", "h"):
+            assert min(boundary_distance(r, 2) for r in a.r[q][name]) > SAFE, (q, name)
+    means = text.gate_means(a.trace, a.held, found["column"][0])
+    assert min(boundary_distance(m, 2) for g in means.values() for m in g.values()) > SAFE
+
+
+def test_the_continuous_reading_is_the_plain_paths_where_both_run():
+    # read_all runs the fast path over the whole text (the plain path would take minutes); over the first
+    # 600 characters the plain path gives the same states to 1e-12 (its last bits aside)
+    model = text.shipped_model()
+    plain, _ = text.read(model, text.text()[:600])
+    fast, _ = text._read_fast(model, text.text()[:600])
+    np.testing.assert_allclose(fast.c, plain.c, rtol=1e-12, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- questions
