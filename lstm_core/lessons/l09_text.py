@@ -3,7 +3,9 @@
 The text is ``lstm_core/data/sonnets.txt`` (see ``lstm_core/data/README.md``: source and licence).
 The model reads one character at a time (one-hot, V symbols) and predicts the next at every step
 with a softmax readout (``lstm_core.softmax``). It is trained on the fast path with truncated BPTT
-(``python -m lstm_core.lessons.l09_text train``); everything the lesson prints runs the plain path.
+(``python -m lstm_core.lessons.l09_text train``). The samples the lesson prints are drawn on the plain path
+(the same text on every CPU); the live training and the reading of the whole book run on the fast path, and
+the lesson prints their results rounded, far from every rounding boundary (``tests/lessons/test_l09_text.py``).
 
 Notation
 --------
