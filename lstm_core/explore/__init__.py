@@ -69,6 +69,27 @@ def variants(variant="vanilla", pattern="steady", x=1.0, b_f=2.0, T=40):
     return VariantExplorer(variant, pattern, x, b_f, T)
 
 
+def sampler(prompt="From fairest creatures ", temperature=1.0):
+    """Lesson 09: the Sonnets model writes after your prompt; a temperature slider, a fixed random stream."""
+    from .explorers.text import Sampler
+
+    return Sampler(prompt, temperature)
+
+
+def cell_units(unit=1, quantity="c"):
+    """Lesson 09: a held-out sonnet coloured by one unit's c or h, with its correlations with the text's features."""
+    from .explorers.text import UnitExplorer
+
+    return UnitExplorer(("c", "h"), unit, quantity)
+
+
+def gates_over_text(unit=1, gate="f"):
+    """Lesson 09: the same sonnet coloured by one unit's forget, input or output gate."""
+    from .explorers.text import UnitExplorer
+
+    return UnitExplorer(("f", "i", "o"), unit, gate)
+
+
 def quiz(lesson, key):
     """A predict-then-reveal question of a lesson, e.g. ``explore.quiz("02", "f1")``."""
     # (the module is not named quiz.py: importing it would rebind this package's name ``quiz``)

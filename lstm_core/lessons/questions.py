@@ -19,6 +19,7 @@ LESSON_MODULES = {
     "06": "l06_training",
     "07": "l07_layouts",
     "08": "l08_variants",
+    "09": "l09_text",
 }
 
 

@@ -171,12 +171,53 @@ def vector_seed_values() -> dict[str, float]:
     return values
 
 
+# --- lesson 09: the sampler and the unit explorers -----------------------------------------------
+
+def check_sampler(ex: ExplorerOnPage) -> list[str]:
+    """The text under the picture is the prompt (read from the page's text box) and the plain path's sample
+    at the page's τ."""
+    from lstm_core.lessons import l09_text as lesson
+
+    tau = ex.values()["τ"]
+    prompt = ex.page.evaluate("i => __lstm.root(i).querySelector('.widget-text input').value", ex.i)
+    drawn = lesson.sample(lesson.shipped_model(), prompt, tau, 240).text
+    shown = ex.page.evaluate("i => { const p = __lstm.root(i).querySelector('pre'); return p ? p.innerText : null; }",
+                             ex.i)
+    if shown is None:
+        return ["no sample under the picture"]
+    return [] if shown == prompt + drawn else [f"τ = {tau}: page {shown[:60]!r}..., lstm_core {(prompt + drawn)[:60]!r}..."]
+
+
+def check_unit(ex: ExplorerOnPage) -> list[str]:
+    """The table beside the picture: the correlations (c, h) or gate means of the page's unit, from the
+    held-out trace."""
+    from lstm_core.lessons import l09_text as lesson
+
+    unit = int(ex.values()["unit"]) - 1
+    a = lesson.shipped_analysis()
+    tables = ex.tables()
+    if not tables:
+        return ["no table beside the picture"]
+    body = [row for row in tables[-1] if row]
+    if any(row[0] == "f" for row in body):  # the gates' table
+        kinds = np.array([lesson.char_kind(ch) for ch in a.held])
+        expected = [[g] + [f"{np.mean(getattr(a.trace, g)[kinds == k, unit]):.2f}" for k in lesson.CHAR_KINDS]
+                    for g in ("f", "i", "o")]
+    else:
+        expected = [[meaning] + [f"{lesson.correlation(getattr(a.trace, q)[:, unit], a.features[name]):+.2f}"
+                                 for q in ("c", "h")] for name, meaning in lesson.FEATURES.items()]
+    return [] if body[-len(expected):] == expected else [f"unit {unit + 1}: page {body}, lstm_core {expected}"]
+
+
 # --- registry -------------------------------------------------------------------------------------
 
 # factory name (as called in the notebook) -> (numbers checker, the seed's slider values or None)
 CHECKERS = {
     "scalar_walkthrough": (check_scalar, scalar_seed_values),
     "vector_walkthrough": (check_vector, vector_seed_values),
+    "sampler": (check_sampler, lambda: {"τ": 1.0}),
+    "cell_units": (check_unit, None),
+    "gates_over_text": (check_unit, None),
 }
 
 EXPLORER_CALL = re.compile(r"\bexplore\.(\w+)\((.*?)\)", re.DOTALL)

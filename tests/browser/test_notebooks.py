@@ -189,8 +189,7 @@ def test_a_key_press_shows_the_picture_before_any_text(notebook):
         ex = ExplorerOnPage(page, i)
         ex.root.scroll_into_view_if_needed()
         ex.settle()
-        shown = [s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout]
-        s = shown[0]
+        s = pick_sliders(ex)[0]
         before = ex.plot_src()
         page.evaluate("i => __lstm.record(i)", i)
         key = nudge_key(s)
@@ -276,7 +275,7 @@ def nudge_key(s) -> str:
 def typed_target(s) -> str:
     """A value inside the slider's range, different from the current one, with the readout's digits
     (on a log slider the range is in exponents)."""
-    digits = max(len(s.readout.split(".")[1]), 1)
+    digits = len(s.readout.split(".")[1]) if "." in s.readout else 0  # 0: an integer slider (lesson 09's unit)
     for fraction in (0.3, 0.7, 0.45):
         position = s.min + (s.max - s.min) * fraction
         text = f"{10 ** position if s.log else position:.{digits}f}"
@@ -305,8 +304,10 @@ def play_and_watch(ex: ExplorerOnPage, T: int, long_run: int = 10, timeout_s: fl
 
 def pick_sliders(ex: ExplorerOnPage):
     """Three float sliders a learner can see (not the step slider of Play), different when there
-    are three; an explorer with fewer has its sliders used again."""
-    shown = [s for s in ex.sliders() if s.shown and not s.inPlay and "." in s.readout]
+    are three; an explorer with fewer has its sliders used again. An explorer with integer sliders only
+    (lesson 09's unit) has those used."""
+    visible = [s for s in ex.sliders() if s.shown and not s.inPlay]
+    shown = [s for s in visible if "." in s.readout] or visible
     return [shown[n % len(shown)] for n in range(3)] if shown else []
 
 
