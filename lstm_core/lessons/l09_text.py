@@ -37,7 +37,7 @@ import numpy as np
 
 from ..params import LSTMParams
 from ..softmax import cross_entropy, logits, sequence_loss, sequence_loss_and_grads, cell_only
-from ..train import Adam, clip_by_global_norm
+from ..gradient_descent import Adam, clip_by_global_norm
 
 #: the shipped files, in lstm_core/data/
 TEXT_FILE = "sonnets.txt"
