@@ -297,7 +297,8 @@ def exp(x):
     """
     x, scalar = _as_float64(x)
     finite = (x >= X_MIN) & (x <= X_MAX)  # nan is in neither
-    x_in = np.where(finite, x, 0.0)
+    every = bool(finite.all())
+    x_in = x if every else np.where(finite, x, 0.0)
     with np.errstate(under="ignore"):
         K, _, (qh, ql), _, (b_hi, b_lo) = _quick_parts(x_in)
         m_hi, m_lo = _fast_two_sum(qh, b_hi)  # m = q + B in (0.5, 1.0001)
@@ -307,7 +308,8 @@ def exp(x):
         again = ~_decided(m_hi, m_lo, QUICK_BOUND_EXP) | (x_in < SUBNORMAL_BELOW)
         if np.any(again):
             out[again] = _exp_careful(x_in[again])
-    out = np.where(finite, out, np.where(x > X_MAX, np.inf, np.where(x < X_MIN, 0.0, x)))
+    if not every:
+        out = np.where(finite, out, np.where(x > X_MAX, np.inf, np.where(x < X_MIN, 0.0, x)))
     return _shaped(out, scalar)
 
 
@@ -335,7 +337,8 @@ def tanh(z):
     z, scalar = _as_float64(z)
     a = np.abs(z)
     inside = (a >= 2.0 ** -28) & (a <= 22.0)  # nan is outside both
-    a_in = np.where(inside, a, 1.0)
+    every = bool(inside.all())
+    a_in = a if every else np.where(inside, a, 1.0)
     K, _, (qh, ql), (ch, cl), (b_hi, b_lo) = _quick_parts(-2.0 * a_in)
     # m = e^(-2a) - 1 = A + B' with A = 2^-K q - 1 (the table's c when K = 0) and B' = 2^-K B
     k = -K.astype(np.intp)
@@ -346,9 +349,13 @@ def tanh(z):
     a_hi, a_lo = np.where(first, ch, a_hi), np.where(first, cl, a_lo)
     t_hi, t_lo = _tanh_from_m(a_hi, a_lo, np.ldexp(b_hi, k), np.ldexp(b_lo, k))
     out = t_hi
-    again = inside & ~_decided(t_hi, t_lo, QUICK_BOUND_TANH * t_hi)
+    again = ~_decided(t_hi, t_lo, QUICK_BOUND_TANH * t_hi)
+    if not every:
+        again &= inside
     if np.any(again):
         out[again] = _tanh_careful(a_in[again])
-    out = np.where(inside, out, np.where(a > 22.0, 1.0, a))  # a < 2^-28: tanh(a) rounds to a
-    out = np.where(np.isnan(z), z, np.copysign(out, z))
+    if not every:
+        out = np.where(inside, out, np.where(a > 22.0, 1.0, a))  # a < 2^-28: tanh(a) rounds to a
+        out = np.where(np.isnan(z), z, out)
+    out = np.copysign(out, z)
     return _shaped(out, scalar)
