@@ -141,6 +141,7 @@ def test_binder_folder_is_a_pip_build_on_python_312():
 # --- the lock on Binder's Python -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_lock_resolves_with_wheels_only_for_binders_python(tmp_path, request):
     """pip's dry run for Binder's Python: every locked version has a wheel for it, and the lock
     is closed there (pip adds nothing and drops nothing)."""
@@ -269,6 +270,7 @@ def test_repo2docker_base_is_the_one_the_issue_measured():
     assert len(base) > 100
 
 
+@pytest.mark.slow
 def test_pip_check_passes_over_repo2dockers_base(binder, request):
     """repo2docker's base alone is consistent (so a failure below is binder/requirements.txt's), and stays so."""
     assert binder.base_check.returncode == 0, f"repo2docker's base alone:\n{binder.base_check.stdout}"
@@ -277,10 +279,12 @@ def test_pip_check_passes_over_repo2dockers_base(binder, request):
     say(request.config, f"binder simulation: pip check over repo2docker's base: {binder.pip_check.stdout.strip()}")
 
 
+@pytest.mark.slow
 def test_postbuild_leaves_no_litter_in_the_repository(binder):
     assert binder.litter == [], f"postBuild left these in the student's file browser: {binder.litter[:20]}"
 
 
+@pytest.mark.slow
 def test_binder_venv_holds_the_lessons_packages_and_no_test_tool(binder):
     wanted = requirement_lines(BINDER / "requirements.txt")
     base = requirement_lines(REPO2DOCKER_BASE)
@@ -342,6 +346,7 @@ print(json.dumps(report))
 """
 
 
+@pytest.mark.slow
 def test_every_lesson_runs_in_the_binder_venv(binder, tmp_path, request):
     """All lessons, not only the badge's: each runs top to bottom in a kernel of the Binder venv with no
     error, and every cell nbval checks prints what is stored (the same numbers as on Python 3.11)."""
@@ -367,6 +372,7 @@ def test_every_lesson_runs_in_the_binder_venv(binder, tmp_path, request):
 SUBPACKAGES = ("lstm_core.lessons", "lstm_core.explore", "lstm_core.explore.explorers", "lstm_core.explore.panels")
 
 
+@pytest.mark.slow
 def test_postbuild_installed_lstm_core_into_the_venv(binder, tmp_path):
     """lstm_core imports from the venv (not the checkout), with its subpackages and its package data
     (lesson 07's PyTorch reference), and prints the seed's final prediction."""
@@ -389,6 +395,7 @@ def test_postbuild_installed_lstm_core_into_the_venv(binder, tmp_path):
     assert [line.rstrip() for line in printed.splitlines() if line.startswith("Final Prediction:")] == seed
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_jupyterlab_from_the_binder_venv_runs_the_links_notebook(binder, tmp_path, request):
     """The badge's urlpath in JupyterLab from the Binder venv: Run All, no error, every explorer drawn."""
