@@ -17,7 +17,7 @@ LOCK   := requirements/lock.txt
 FLOOR_VENV := .venv-floor
 FLOOR_PY   := $(FLOOR_VENV)/bin/python
 # Every file named here must exist: a missing one stops make (no silent $(wildcard) drop).
-CORE_TESTS := $(patsubst %,tests/core/test_%.py,params variants bptt fast gru golden cli gradcheck checks rnn loss gradient_descent torch_reference gradient_descent_truncate_clip side_by_side)
+CORE_TESTS := $(patsubst %,tests/core/test_%.py,params variants bptt fast gru golden cli gradcheck checks rnn loss gradient_descent torch_reference gradient_descent_truncate_clip side_by_side softmax)
 MISSING_CORE_TESTS := $(filter-out $(wildcard $(CORE_TESTS)),$(CORE_TESTS))
 
 NOTEBOOKS  := $(wildcard notebooks/*.ipynb)

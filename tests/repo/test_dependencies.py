@@ -85,7 +85,7 @@ def test_floor_check_is_core_only_at_locked_versions():
     assert core, "the Makefile names the floor check's core tests (CORE_TESTS)"
     named = set(re.findall(r"[a-z_]+", core.group(0).split("tests/core/test_%.py,", 1)[-1]))
     wanted = {"params", "bptt", "fast", "variants", "gru", "golden", "cli", "gradcheck", "checks",
-              "rnn", "loss", "train", "torch_reference", "train_truncate_clip"}
+              "rnn", "loss", "gradient_descent", "torch_reference", "gradient_descent_truncate_clip"}
     for name in named:
         assert (ROOT / "tests" / "core" / f"test_{name}.py").is_file(), f"CORE_TESTS names tests/core/test_{name}.py, which does not exist"
     assert wanted <= named, f"the floor check's core tests lack {sorted(wanted - named)}"

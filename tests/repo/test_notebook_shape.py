@@ -34,6 +34,7 @@ LESSONS = [
     "06_training_an_lstm_to_count",
     "07_from_here_to_pytorch_and_keras",
     "08_taking_the_cell_apart",
+    "09_an_lstm_that_writes",
 ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 MACHINE_PATH = re.compile(r"/(tmp|root|home|work|Users)/")
