@@ -15,8 +15,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-# Lessons run in seconds; lesson 08 trains every variant over three seeds in the notebook (about 20 s)
-LIMIT_SECONDS = 40.0
+# Lessons run in seconds; lesson 08 trains every variant at its 10 claim seeds in the notebook (about 27 s of CPU on
+# an idle core, 44 s of wall time measured on this shared 2-core machine), so the limit leaves room for a busy machine
+LIMIT_SECONDS = 60.0
 
 
 def execute(path):
