@@ -562,7 +562,7 @@ def gru_hold(update_bias, steps=10, h0=0.8):
 #: the typed question: no forget gate, steady x = 1, how large is c after this many steps
 GROW_STEPS = 20
 #: the recall question: a forget gate held at this value over the gap
-RECALL_F = 0.8
+RECALL_F = 0.95
 
 
 def kept_fraction(f, steps):
@@ -629,8 +629,8 @@ def questions():
             answer=kept,
             hint="Each step of the gap multiplies what is on the belt by f.",
             explanation=(f"{RECALL_F}^{gap} = {kept:.4f}: about {kept:.0%} of the first write is left, under the "
-                         f"noise written in the meantime. Below, the trained cells' own numbers: their forget gates "
-                         f"keep little of c_1 too, and yet some of them recall x_1 almost perfectly."),
+                         f"noise written in the meantime, even with f as high as σ(3). Below, the trained cells' own "
+                         f"numbers: what their forget gates keep over the gap, and how well they recall x_1."),
         ),
         Question(
             key="longer",

@@ -96,7 +96,7 @@ def test_no_ordering_survives_at_ten_seeds_and_the_table_shows_why():
         assert s[("LSTM b_f=0", "recall, gap 20")]["failed"] == 6
         assert min(s[(m, "recall, gap 50")]["failed"] for m in M.LABELS) >= 4
     assert E.oriented(best) == ("LSTM b_f=3", "LSTM b_f=1", "recall, gap 50")
-    assert best.below == 9 and best.p < 0.01
+    assert min(best.below, best.n - best.below) == 1 and best.p < 0.01  # 9 of 10 seeds one way
 
 
 def test_no_model_fails_the_short_gap():

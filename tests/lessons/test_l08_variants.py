@@ -410,11 +410,11 @@ def test_coupled_answer_matches_the_cell_by_hand(qs):
     assert "replaced" not in qs["coupled"].prompt and "average" not in qs["coupled"].prompt
 
 
-def test_recall_is_0_8_to_the_20th_by_hand(qs):
+def test_recall_is_0_95_to_the_20th_by_hand(qs):
     q = qs["recall"]
-    assert q.answer == pytest.approx(4**20 / 5**20, rel=1e-14)  # (4/5)^20 = 1099511627776 / 95367431640625
-    assert check(q, "0.0115").correct
-    assert_wrong_gets_the_hint(q, "0.8")
+    assert q.answer == pytest.approx(19**20 / 20**20, rel=1e-14)  # (19/20)^20 = 0.3585
+    assert check(q, "0.3585").correct
+    assert_wrong_gets_the_hint(q, "0.95")
 
 
 def test_longer_answer_is_the_claim(qs):
