@@ -15,7 +15,10 @@ from helpers.reference import QUANTITIES
 
 
 @pytest.mark.parametrize("example", [scalar_example, vector_example], ids=["scalar", "vector"])
-def test_the_worked_examples_come_out_bit_for_bit(example):
+def test_the_worked_examples_agree_to_the_last_bits(example):
+    # The fast path keeps numpy's own exp and tanh, which differ from the plain path's correctly rounded
+    # ones (lstm_core/elementary.py) in the last bit: a few units of 1.1e-16 apart, never more. What is
+    # printed comes from the plain path (tests/core/test_golden.py checks the digits).
     params, xs = example()[:2]
     plain, fast = forward(params, xs), forward(params, xs, fast=True)
     for k in QUANTITIES + ("y",):
@@ -23,13 +26,13 @@ def test_the_worked_examples_come_out_bit_for_bit(example):
         if a is None:
             assert b is None
             continue
-        assert np.array_equal(a, b), k
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-15, err_msg=k)
     dh = np.ones_like(plain.h)
     for a, b in zip(backward(params, plain, dh)[1:], backward(params, fast, dh, fast=True)[1:]):
-        assert np.array_equal(a, b)
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-15)
     ga, gb = backward(params, plain, dh)[0], backward(params, fast, dh, fast=True)[0]
     for name, arr in ga.arrays().items():
-        assert np.array_equal(arr, getattr(gb, name)), name
+        np.testing.assert_allclose(getattr(gb, name), arr, rtol=0, atol=1e-15, err_msg=name)
 
 
 CASES = [(1, 1, 3, None), (3, 2, 7, 3), (2, 5, 20, None), (4, 16, 40, 8), (1, 8, 200, 1)]
