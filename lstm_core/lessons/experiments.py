@@ -1,7 +1,7 @@
 """Experiments over random seeds, read honestly: runs, summaries, a paired test, Holm's correction, held-back seeds.
 
 Lesson 08's two comparisons use this module: the cell's variants (``l08_variants``) and the models on the
-delayed-recall task (``memory_task``). Those modules train; this one only counts and tests. Numpy and ``math``
+delayed-recall task (``l08_recall``). Those modules train; this one only counts and tests. Numpy and ``math``
 only: every p-value below is an exact count, written out, and ``tests/lessons/test_experiments.py`` checks them
 against binomial sums and enumerations done by hand.
 

@@ -304,18 +304,24 @@ def sine_results(variant, seed, callback=None):
     return out
 
 
-def total_steps(variants=VARIANTS, seeds=E.CLAIM_SEEDS):
+#: the two trainings of one variant at one seed (the sine training is judged at two lengths)
+TRAININGS = ("recall", "sine")
+
+
+def total_steps(variants=VARIANTS, seeds=E.CLAIM_SEEDS, trainings=TRAININGS):
     """The most Adam steps ``compare_variants`` can take (recall runs may stop early): a progress bar's max."""
-    return len(variants) * len(seeds) * (R.RECALL_TRAINING["steps"] + VARIANT_SINE_TRAINING["steps"])
+    per = {"recall": R.RECALL_TRAINING["steps"], "sine": VARIANT_SINE_TRAINING["steps"]}
+    return len(variants) * len(seeds) * sum(per[t] for t in trainings)
 
 
-def compare_variants(variants=VARIANTS, seeds=E.CLAIM_SEEDS, callback=None):
-    """Every variant on the delayed-recall task and the sine task with every seed: a list of experiments.Run.
+def compare_variants(variants=VARIANTS, seeds=E.CLAIM_SEEDS, trainings=TRAININGS, callback=None):
+    """Every variant on the delayed-recall task and the sine task (or only ``trainings``) with every seed: a list
+    of experiments.Run.
 
     ``callback(done, total)`` after every Adam step: ``done`` counts the steps so far, with a run that stopped
     early counted as its full budget (so the bar ends at ``total``).
     """
-    total = total_steps(variants, seeds)
+    total = total_steps(variants, seeds, trainings)
     done = [0]
 
     def tick():
@@ -325,10 +331,12 @@ def compare_variants(variants=VARIANTS, seeds=E.CLAIM_SEEDS, callback=None):
     out = []
     for variant in variants:
         for seed in seeds:
-            out.append(recall_result(variant, seed, tick()))
-            done[0] += R.RECALL_TRAINING["steps"]
-            out.extend(sine_results(variant, seed, tick()))
-            done[0] += VARIANT_SINE_TRAINING["steps"]
+            if "recall" in trainings:
+                out.append(recall_result(variant, seed, tick()))
+                done[0] += R.RECALL_TRAINING["steps"]
+            if "sine" in trainings:
+                out.extend(sine_results(variant, seed, tick()))
+                done[0] += VARIANT_SINE_TRAINING["steps"]
             if callback is not None:
                 callback(done[0], total)
     return out
@@ -465,19 +473,26 @@ def chance_lines(runs):
 
 # ---------------------------------------------------------------------- the stored runs
 
-#: the runs the lesson does not train (held-back seeds of every variant; the recall models at both gaps and every
-#: seed), written by ``python -m lstm_core.lessons.l08_variants --store`` and checked by a slow test
+#: every run of the study (the variants and the recall models, at the claim seeds and the held-back seeds), written
+#: by ``python -m lstm_core.lessons.l08_variants --store`` and checked by a slow test. On the plain path (the same bits
+#: on every CPU) the 380 trainings take about 10 minutes of CPU, too long for a lesson: the lesson re-trains a part of
+#: them and checks that part against the store.
 STORE = Path(__file__).resolve().parents[1] / "data" / "l08_study.npz"
 #: the ``detail`` entries kept in the store
-STORED_DETAIL = ("c_end",)
+STORED_DETAIL = ("c_end", "corr_c", "prod_f", "first_share", "corr_writes")
+#: the parts of the store, each computed by ``compute_store``
+STORE_PARTS = ("variants", "recall")
 
 
-def compute_store(callback=None):
-    """Every run the store holds: the variants at HELD_BACK_SEEDS, l08_recall's models at every gap of its study and
-    every seed (CLAIM_SEEDS and HELD_BACK_SEEDS). ``callback(done, total)`` after each run."""
+def compute_store(parts=STORE_PARTS, callback=None):
+    """Every run the store holds: the variants at CLAIM_SEEDS and HELD_BACK_SEEDS (``"variants"``), l08_recall's
+    models at every gap of its study and the same seeds (``"recall"``). ``callback(done, total)`` after each job."""
     seeds = E.CLAIM_SEEDS + E.HELD_BACK_SEEDS
-    jobs = [("variant", v, s) for v in VARIANTS for s in E.HELD_BACK_SEEDS]
-    jobs += [("recall", label, (gap, s)) for gap in R.STUDY_GAPS for label in R.LABELS for s in seeds]
+    jobs = []
+    if "variants" in parts:
+        jobs += [("variant", v, s) for v in VARIANTS for s in seeds]
+    if "recall" in parts:
+        jobs += [("recall", label, (gap, s)) for gap in R.STUDY_GAPS for label in R.LABELS for s in seeds]
     out = []
     for n, (kind, name, arg) in enumerate(jobs):
         if kind == "variant":
@@ -687,10 +702,18 @@ def main(argv=None):
 
     argv = sys.argv[1:] if argv is None else argv
     start = time.process_time()
-    if argv == ["--store"]:
-        runs = compute_store(callback=lambda done, total: print(f"\r{done}/{total} runs", end="", flush=True))
+    if argv[:1] == ["--store"]:
+        # --store: every part into STORE; --store PART OUT.npz: one part (to run the parts side by side), then
+        # --merge A.npz B.npz joins them into STORE
+        parts, path = (STORE_PARTS, STORE) if len(argv) == 1 else ((argv[1],), Path(argv[2]))
+        runs = compute_store(parts, callback=lambda done, total: print(f"\r{done}/{total} jobs", end="", flush=True))
+        save_store(runs, path)
+        print(f"\nwrote {len(runs)} runs to {path} ({time.process_time() - start:.1f} s CPU)")
+        return
+    if argv[:1] == ["--merge"]:
+        runs = [r for p in argv[1:] for r in stored_runs(Path(p))]
         save_store(runs)
-        print(f"\nwrote {len(runs)} runs to {STORE} ({time.process_time() - start:.1f} s CPU)")
+        print(f"wrote {len(runs)} runs to {STORE}")
         return
     runs = compare_variants(seeds=E.CLAIM_SEEDS + E.HELD_BACK_SEEDS)
     print("\n".join(E.report_lines(runs, PAIRS, GUESS_MSE, VARIANT_SHORT)))
