@@ -28,6 +28,7 @@ steps' slopes at once and BLAS products; it agrees with this loop to 1e-12 (``te
 
 import numpy as np
 
+from .cell import summed_products, weighted_sum
 from .checks import as_float_array, expect_shape
 from .params import LSTMParams
 
@@ -71,6 +72,7 @@ def _backward_steps(params, trace, dh, dc_next):
     dz_all = np.zeros((T, B, 4 * H))  # dL/dz_t of every step
     dc_all = np.zeros((T, B, H))  # dL/dc_t of every step, through h_t and through c_{t+1}
     dh_next = np.zeros((B, H))  # dL/dh_t flowing back from step t + 1
+    tanh_c_all = trace.tanh_c_all if variant != "no_output_tanh" else None  # (T, B, H), the forward's tanh(c_t)
     for t in reversed(range(T)):
         i, f, g, o, c = trace.i_all[t], trace.f_all[t], trace.g_all[t], trace.o_all[t], trace.c_all[t]  # (B, H)
         c_prev = trace.c_all[t - 1] if t > 0 else trace.c0  # (B, H)
@@ -81,7 +83,7 @@ def _backward_steps(params, trace, dh, dc_next):
             do = dh_t * c
             dc = dc_next + dh_t * o
         else:
-            tanh_c = np.tanh(c)
+            tanh_c = tanh_c_all[t]
             do = dh_t * tanh_c
             dc = dc_next + dh_t * o * (1.0 - tanh_c**2)
         dc_all[t] = dc
@@ -100,16 +102,15 @@ def _backward_steps(params, trace, dh, dc_next):
         dz = np.concatenate([dz_i, dz_f, dz_g, dz_o], axis=-1)  # (B, 4H), GATES order
         dz_all[t] = dz
         # z_t = W_x x_t + W_h h_{t-1} + b
-        dh_next = dz @ params.W_h  # dL/dh_{t-1}, (B, H)
+        dh_next = weighted_sum(params.W_h.T, dz)  # dL/dh_{t-1} = dz W_h, (B, H)
 
     # The same W_x, W_h, b serve every step, so their gradients sum over the steps (and the batch):
-    # dW_x = Σ_t dz_tᵀ x_t,  dW_h = Σ_t dz_tᵀ h_{t-1},  db = Σ_t dz_t,  each as one product over all steps
+    # dW_x = Σ_t dz_tᵀ x_t,  dW_h = Σ_t dz_tᵀ h_{t-1},  db = Σ_t dz_t  (in a fixed order: cell.summed_products)
     h_prev = np.concatenate([trace.h0[None], trace.h_all[:-1]])  # h_{t-1} of every step, (T, B, H)
-    dz2 = dz_all.reshape(T * B, 4 * H)  # every step and sequence a row
-    dW_x = dz2.T @ trace.xs.reshape(T * B, -1)  # (4H, D)
-    dW_h = dz2.T @ h_prev.reshape(T * B, H)  # (4H, H)
-    db = dz2.sum(axis=0)  # (4H,)
-    dxs = dz_all @ params.W_x  # dx_t = dz_t W_x, (T, B, D)
+    dW_x = summed_products(dz_all, trace.xs)  # (4H, D)
+    dW_h = summed_products(dz_all, h_prev)  # (4H, H)
+    db = dz_all.reshape(T * B, 4 * H).sum(axis=0)  # (4H,)
+    dxs = weighted_sum(params.W_x.T, dz_all)  # dx_t = dz_t W_x, (T, B, D)
     return LSTMParams(W_x=dW_x, W_h=dW_h, b=db), dxs, dh_next, dc_next, dc_all
 
 
@@ -121,9 +122,9 @@ def readout_backward(params, trace, dy):
     O = params.output_size
     shown = (T, B, O) if trace.batched else (T, O)
     dy = expect_shape("dy", as_float_array("dy", dy), shown).reshape(T, B, O)  # (T, B, O)
-    dW_y = dy.reshape(T * B, O).T @ trace.h_all.reshape(T * B, H)  # (O, H)
+    dW_y = summed_products(dy, trace.h_all)  # Σ_t dy_tᵀ h_t, (O, H)
     db_y = dy.sum(axis=(0, 1))  # (O,)
-    dh = dy @ params.W_y  # (T, B, H)
+    dh = weighted_sum(params.W_y.T, dy)  # dy W_y, (T, B, H)
     return dW_y, db_y, dh if trace.batched else dh[:, 0]
 
 

@@ -36,6 +36,20 @@ def weighted_sum(W, v):
     return (v[..., None, :] * W).sum(axis=-1)
 
 
+def summed_products(a, b):
+    """Σ_t a_tᵀ b_t for a (T, B, m) and b (T, B, n): (m, n), summed in a fixed order.
+
+    The backward pass's weight gradients (dW_x = Σ_t dz_tᵀ x_t, ...). Each step's products are
+    added over the batch by numpy's own sum, and the steps one after another in order, never by a
+    BLAS product: the same reason as in ``weighted_sum``, and training adds these up thousands of
+    times (a last-bit difference there grows into another trained network).
+    """
+    total = np.zeros((a.shape[-1], b.shape[-1]))  # (m, n)
+    for a_t, b_t in zip(a, b):  # (B, m), (B, n)
+        total += (a_t.T[:, None, :] * b_t.T[None, :, :]).sum(axis=-1)  # Σ_b a[b, k] b[b, j]
+    return total
+
+
 VARIANTS = ("vanilla", "no_forget_gate", "no_input_gate", "no_output_gate", "no_output_tanh", "coupled_input_forget")
 
 

@@ -11,6 +11,10 @@ meets the plain loops first, and this module never replaces them. What makes it 
 BLAS sums in an order that depends on the CPU, so the fast path agrees with the plain one to
 about 1e-15, not always bit for bit; the readout, which the lessons print, is computed in the
 plain path's fixed order here too. Only the vanilla cell has a fast path.
+
+It keeps numpy's own ``np.exp`` and ``np.tanh``, which numpy picks by CPU (AVX-512, AVX2 or
+baseline versions that differ in the last bit), where the plain path uses the CPU-independent
+ones of ``lstm_core.elementary``: nothing a lesson prints at full precision comes from here.
 (``tests/core/test_fast.py`` checks the agreement.)
 """
 

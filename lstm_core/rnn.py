@@ -27,7 +27,7 @@ import numpy as np
 
 from .arrays import LayerArrays, TraceBase
 from .checks import as_float_array, expect_shape
-from .cell import weighted_sum
+from .cell import summed_products, tanh, weighted_sum
 from .sequence import as_sequence, initial_state, readout
 
 
@@ -101,7 +101,7 @@ def rnn_forward(params, xs, h0=None):
     steps = []  # h_t of every step, (B, H) each
     h = h0
     for x in xs:  # x_t: (B, D)
-        h = np.tanh(weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h) + params.b)  # (B, H)
+        h = tanh(weighted_sum(params.W_x, x) + weighted_sum(params.W_h, h) + params.b)  # (B, H)
         steps.append(h)
     h = np.stack(steps)  # (T, B, H)
     y = readout(params, h)  # (T, B, O) or None
@@ -129,17 +129,17 @@ def rnn_backward(params, trace, dh, return_dh=False):
         # h_t = tanh(z_t)
         np.multiply(dh_total[t], 1.0 - trace.h_all[t] ** 2, out=dz[t])
         # z_t = W_x x_t + W_h h_{t-1} + b
-        dh_next = dz[t] @ params.W_h  # (B, H)
+        dh_next = weighted_sum(params.W_h.T, dz[t])  # dz_t W_h, (B, H), in a fixed order (cell.weighted_sum)
 
     h_prev = np.concatenate([trace.h0[None], trace.h_all[:-1]])  # (T, B, H)
     dz2 = dz.reshape(T * B, H)
     grads = RNNParams(
-        W_x=dz2.T @ trace.xs.reshape(T * B, -1),
-        W_h=dz2.T @ h_prev.reshape(T * B, H),
+        W_x=summed_products(dz, trace.xs),  # Σ_t dz_tᵀ x_t, in a fixed order (cell.summed_products)
+        W_h=summed_products(dz, h_prev),
         b=dz2.sum(axis=0),
         **({"W_y": np.zeros_like(params.W_y), "b_y": np.zeros_like(params.b_y)} if params.has_readout else {}),
     )
-    dxs = dz @ params.W_x  # (T, B, D)
+    dxs = weighted_sum(params.W_x.T, dz)  # dz W_x, (T, B, D)
     out = (grads, dxs, dh_next) if trace.batched else (grads, dxs[:, 0], dh_next[0])
     if return_dh:
         out += (dh_total if trace.batched else dh_total[:, 0],)

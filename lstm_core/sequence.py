@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import TraceBase
-from .cell import VARIANTS, cell_equations, check_variant, weighted_sum
+from .cell import VARIANTS, cell_equations, check_variant, tanh, weighted_sum
 from .checks import as_float_array, expect_shape
 from .gates import GATES
 
@@ -79,7 +79,7 @@ class Trace(TraceBase):
     @property
     def tanh_c_all(self):
         """tanh(c_t) of every step, (T, B, H): what the output gate scales (h_t = o_t c_t under ``no_output_tanh``)."""
-        return np.tanh(self.c_all)
+        return tanh(self.c_all)  # the cell's tanh (elementary.py): the same bits as the h it made
 
     @property
     def tanh_c(self):

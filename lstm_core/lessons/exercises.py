@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..cell import sigmoid, step
+from ..cell import sigmoid, step, tanh
 from ..gates import GATES
 from ..params import LSTMParams
 
@@ -91,10 +91,10 @@ def _variant_step(params, x, h, c, order=GATES, bias=True, swapped=False, z_read
     H = len(h)
     z = params.W_x @ x + params.W_h @ (h if z_reads == "h" else c) + (params.b if bias else 0.0)
     block = {name: z[k * H : (k + 1) * H] for k, name in enumerate(order)}  # the learner's reading of z
-    squash, cand = (np.tanh, sigmoid) if swapped else (sigmoid, np.tanh)
+    squash, cand = (tanh, sigmoid) if swapped else (sigmoid, tanh)
     i, f, g, o = squash(block["i"]), squash(block["f"]), cand(block["g"]), squash(block["o"])
     c_new = f * c + i * g
-    h_new = {"tanh c": o * np.tanh(c_new), "c": o * c_new, "tanh c_prev": o * np.tanh(c)}[h_from]
+    h_new = {"tanh c": o * tanh(c_new), "c": o * c_new, "tanh c_prev": o * tanh(c)}[h_from]
     return {"h,c": (h_new, c_new), "c,h": (c_new, h_new), "h_prev,c": (h, c_new)}[out]
 
 
@@ -237,7 +237,7 @@ BPTT_ARGUMENTS = ("dh", "dc_next", "i", "f", "g", "o", "c_prev", "c")
 
 def _variant_bptt(v, dc_from="right", carry="f", slope="right", df_from="c_prev"):
     """The two results (dc_prev, dz_f) with the given slips (the defaults are right), from the case ``v``."""
-    tanh_c = np.tanh(v["c"])
+    tanh_c = tanh(v["c"])
     through_h = {"right": v["dh"] * v["o"] * (1 - tanh_c**2), "no_slope": v["dh"] * v["o"],
                  "slope_of_c": v["dh"] * v["o"] * (1 - v["c"] ** 2)}
     dc = through_h["right" if dc_from == "no_carry" else dc_from] + (0.0 if dc_from == "no_carry" else v["dc_next"])
@@ -272,7 +272,7 @@ def bptt_cases(n=CASES, seed=0, H=3):
     out = []
     for _ in range(n):
         i, f, o = sigmoid(rng.normal(size=(3, H)))
-        g = np.tanh(rng.normal(size=H))
+        g = tanh(rng.normal(size=H))
         c_prev = rng.normal(0, 0.8, H)
         out.append(dict(dh=rng.normal(size=H), dc_next=rng.normal(size=H), i=i, f=f, g=g, o=o, c_prev=c_prev,
                         c=f * c_prev + i * g))

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ..cell import sigmoid
+from ..cell import sigmoid, tanh
 from ..checks import as_float_array, as_scalar
 from .questions import Question
 
@@ -50,7 +50,7 @@ def gate_curve(w, b, xs):
     ``sigmoid`` is σ(w·x + b) (a gate), ``tanh`` is tanh(w·x + b) (a candidate), at every x in ``xs``.
     """
     z = pre_activation(w, b, xs)  # (N,)
-    return {"z": z, "sigmoid": sigmoid(z), "tanh": np.tanh(z)}
+    return {"z": z, "sigmoid": sigmoid(z), "tanh": tanh(z)}
 
 
 def gated_signal(signal, gate):

@@ -20,7 +20,11 @@ OPENBLAS_CORETYPE set:
   browser; tests/browser checks it).
 
 Every subprocess also reports the core OpenBLAS says it runs: a kernel that was asked for but
-silently not used fails the test.
+silently not used fails the test, unless OpenBLAS runs a known stand-in (REPORTED_AS: Zen runs as
+Haswell, Cooperlake as SkylakeX); the summary names the core that ran.
+
+numpy's own SIMD levels (its exp, tanh, ... picked by CPU) are the other half of the machine
+matrix: tests/core/test_cpu_levels.py. Both matrices are ``slow``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # subprocesses under every kernel: out of the fast loop
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
@@ -53,10 +59,11 @@ KERNELS = {
     "SkylakeX": ("AVX512F", "AVX512BW"),
     "Cooperlake": ("AVX512F", "AVX512BW"),
 }
-# The core name OpenBLAS reports for a forced kernel: the kernel's own name, or the table its
-# dynamic-arch build maps it to (seen: numpy 2.4's OpenBLAS reports Prescott as Katmai and Zen
-# as Haswell; numpy 1.26's reports both under their own names).
-REPORTED_AS = {"Prescott": {"Katmai"}, "Zen": {"Haswell"}}
+# The core name OpenBLAS reports for a forced kernel: the kernel's own name, or the core its
+# dynamic-arch build runs instead (seen: numpy 2.4's OpenBLAS reports Prescott as Katmai, Zen as
+# Haswell, and Cooperlake as SkylakeX on an AVX-512 EPYC with AVX512_BF16; numpy 1.26's
+# reports Prescott and Zen under their own names). What ran is named in the summary at the end.
+REPORTED_AS = {"Prescott": {"Katmai"}, "Zen": {"Haswell"}, "Cooperlake": {"SkylakeX"}}
 
 # Run in every subprocess: which numpy, and which core OpenBLAS runs (asked of the library that
 # this process has loaded, found in /proc/self/maps).

@@ -108,6 +108,21 @@ def test_the_range_that_matters_densely():
     compare(sigmoid, ref_sigmoid, z)
 
 
+def test_the_careful_path_alone_and_the_quick_path_agree_with_it():
+    # the public functions take the careful path only where the quick one cannot decide (rare), so it
+    # is checked on its own here, and the two against each other on many more points
+    x = points(5_000, 8, -708.0, *EXP_RANGE[1:], low_exponent=-300)
+    compare(elementary._exp_careful, ref_exp, x)
+    a = np.abs(points(5_000, 9, -22.0, 22.0, low_exponent=-8.4))
+    a = a[a >= 2.0 ** -28]
+    compare(elementary._tanh_careful, ref_tanh, a)
+    rng = np.random.default_rng(10)
+    many = np.concatenate([rng.uniform(-30, 30, 200_000), np.ldexp(rng.uniform(1, 2, 100_000), rng.integers(-28, 5, 100_000))])
+    assert np.array_equal(exp(many), elementary._exp_careful(many))
+    inside = np.abs(many)[(np.abs(many) >= 2.0 ** -28) & (np.abs(many) <= 22.0)]
+    assert np.array_equal(tanh(inside), elementary._tanh_careful(inside))
+
+
 # --- edges -------------------------------------------------------------------------------------
 
 def test_edges_exactly_and_without_floating_point_flags():
