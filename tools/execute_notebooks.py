@@ -15,8 +15,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-# Lessons run in seconds; lesson 08 trains every variant over three seeds in the notebook (about 20 s)
-LIMIT_SECONDS = 40.0
+# Lessons run in seconds; lesson 08 re-trains 20 of its stored study runs in the notebook (about 20 s of CPU on an
+# idle core; 60 s of wall time measured on this shared 2-core machine), so the limit leaves room for a busy machine
+LIMIT_SECONDS = 90.0
 
 
 def execute(path):

@@ -20,14 +20,16 @@ c_t = f c_{t-1} + i g. With f < 1 it settles at the fixed point c* = i g / (1 - 
 (no forget gate) it grows by i g every step, without bound. Coupled (i = 1 - f) it settles at
 c* = g: a running average of the candidates, never larger than |g| <= 1.
 
-The experiments (``compare_variants``): every variant trained on two tasks with the same seeds and budget,
-judged on held-out data; ``claims`` keeps only what held at every seed, and ``tests/lessons/test_l08_variants.py``
-re-runs the claims in ``CLAIMS``.
+The study (``compare_variants``, ``study``): every variant trained on two tasks with the same seeds, data and
+budget, judged on held-out data; ``lstm_core.lessons.experiments`` counts the failures, tests every variant against
+the vanilla cell (Wilcoxon, Holm) on the claim seeds, and checks what survives on seeds held back. The runs the
+lesson does not train itself are stored in ``STORE`` (``python -m lstm_core.lessons.l08_variants --store``).
 """
 
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -39,7 +41,8 @@ from ..params import LSTMParams
 from ..sequence import forward
 from ..tasks import delayed_recall, sine
 from ..gradient_descent import train
-from . import memory_task
+from . import experiments as E
+from . import l08_recall as R
 from .questions import Question
 
 # ====================================================================== the cell's variants, one line each
@@ -211,36 +214,28 @@ def growth_note(run):
             f"c_{run.T} = {c_T:.4f}.")
 
 
-# ====================================================================== experiments over seeds
+# ====================================================================== the study: every variant on two tasks
 
-SEEDS = (0, 1, 2)
-#: the memory task: memory_task's delayed recall, model and budget, at one gap; the same b_f for every variant
-VARIANT_MEMORY = dict(gap=20, forget_bias=1.0)
+#: the three columns: the delayed-recall task at gap 20, and the sine task judged at its training length and at
+#: six times that length (one training serves both sine columns)
+TASKS = ("recall, gap 20", "sine, 10 steps", "sine, 60 steps")
+#: the delayed-recall task: l08_recall's data, model and budget at one gap; the same b_f for every variant
+VARIANT_RECALL = dict(gap=20, forget_bias=1.0)
 #: the smooth task: sine continuation, trained on ``length`` steps, judged on new phases at ``length`` and
 #: at ``long_length`` steps (the test stream is ``sine``'s seed + ``test_seed``)
 VARIANT_SINE = dict(n_train=32, n_test=256, length=10, long_length=60, step=0.3, test_seed=1000)
 VARIANT_SINE_MODEL = dict(hidden_size=8)
 VARIANT_SINE_TRAINING = dict(steps=60, lr=0.05, forget_bias=1.0)
-
-#: the three columns of the table
-TASKS = ("memory, gap 20", "sine, 10 steps", "sine, 60 steps")
-#: what scoring "no better than guessing" means per column: predicting 0 scores E[target²]
-GUESS_MSE = {"memory, gap 20": 1.0, "sine, 10 steps": 0.5, "sine, 60 steps": 0.5}
-#: "learned" means a held-out MSE below this at every seed
-LEARNED = {"memory, gap 20": 0.05, "sine, 10 steps": 0.05, "sine, 60 steps": 0.05}
-
-
-@dataclass(frozen=True)
-class Result:
-    """One variant on one task with one seed: the final training loss and the held-out MSE."""
-
-    variant: str
-    task: str
-    seed: int
-    train_mse: float
-    test_mse: float
-    seconds: float
-    c_end: float = float("nan")  # how large c is at the last step: the largest |c_T| of the units, mean over tests
+#: what predicting 0 scores (E[target²]): a run at or above it failed
+GUESS_MSE = {"recall, gap 20": 1.0, "sine, 10 steps": 0.5, "sine, 60 steps": 0.5}
+#: a held-out MSE below this counts as learned
+LEARNED = 0.05
+#: the family of comparisons: every variant against the vanilla cell on every task, as Greff et al. compared each
+#: variant with theirs; 15 in all, so an ordering needs Holm p < 0.05 (``experiments``)
+PAIRS = tuple((v, "vanilla", t) for t in TASKS for v in VARIANTS if v != "vanilla")
+#: what the study shows (``study``; tests/lessons/test_l08_variants.py re-runs it on the claim seeds and on the
+#: held-back seeds): the only ordering that survives Holm's correction, and holds on the held-back seeds
+CLAIMS = (("vanilla", "no_forget_gate", "sine, 60 steps"),)
 
 
 def c_size(trace):
@@ -248,37 +243,40 @@ def c_size(trace):
     return float(np.mean(np.max(np.abs(trace.c_all[-1]), axis=-1)))
 
 
-def c_growth(results, short=TASKS[1], long=TASKS[2]):
-    """``{variant: [c_end at the long length / c_end at the training length, per seed]}`` of the sine runs."""
-    by = {(r.variant, r.task, r.seed): r.c_end for r in results}
-    variants = list(dict.fromkeys(r.variant for r in results))
-    seeds = list(dict.fromkeys(r.seed for r in results))
-    return {v: [by[(v, long, s)] / by[(v, short, s)] for s in seeds] for v in variants}
+def carry(trace, xs):
+    """Where the trained cell keeps x_1 at the end of the delayed-recall test set (``trace`` of ``xs``).
 
+    The unit u whose c_T follows x_1 best (largest |corr(c_T, x_1)| over the test sequences), and the belt split
+    into the first write and everything written after it (lesson 04):
 
-def memory_result(variant, seed, callback=None):
-    """One variant on the delayed recall task (memory_task's settings at VARIANT_MEMORY's gap): a Result.
+        c_T = c_1 · Π_{t=2..T} f_t   +   Σ_{t=2..T} (Π_{s=t+1..T} f_s) i_t g_t
+              the first write kept       the writes during the gap
 
-    ``callback(step, loss)`` is called before every Adam step (a progress bar).
+    Returns ``dict(corr_c, prod_f, first_share, corr_writes)``: |corr(c_T, x_1)|; the product of f over the gap
+    (mean over the sequences); the spread (std) of the first write's part as a fraction of c_T's; and
+    |corr(writes, x_1)|.
     """
-    task, model, training = memory_task.MEMORY_TASK, memory_task.MEMORY_MODEL, dict(memory_task.MEMORY_TRAINING)
-    gap = VARIANT_MEMORY["gap"]
-    xs, ys = delayed_recall(task["n_train"], gap, noise=task["noise"], seed=seed, split="train")
-    xs_test, ys_test = delayed_recall(task["n_test"], gap, noise=task["noise"], seed=seed, split="test")
-    params = memory_task.make_params(LSTMParams, seed, model["hidden_size"])
-    stop_below = training.pop("stop_below")
+    x1 = np.asarray(xs)[0, :, 0]  # (B,)
+    c_T = trace.c[-1]  # (B, H)
+    corr = [abs(float(np.corrcoef(c_T[:, u], x1)[0, 1])) for u in range(c_T.shape[1])]
+    u = int(np.argmax(corr))
+    prod_f = np.prod(trace.f[1:, :, u], axis=0)  # (B,) Π over steps 2..T
+    first = trace.c[0][:, u] * prod_f  # (B,)
+    writes = c_T[:, u] - first  # (B,)
+    return dict(corr_c=corr[u], prod_f=float(np.mean(prod_f)), first_share=float(np.std(first) / np.std(c_T[:, u])),
+                corr_writes=abs(float(np.corrcoef(writes, x1)[0, 1])))
 
-    def stop(step, loss, _params):  # memory_task's early stop, and the progress bar
-        if callback is not None:
-            callback(step, loss)
-        return loss < stop_below
 
-    start = time.process_time()
-    learned, history = train(params, xs, ys, seed=seed, forget_bias=VARIANT_MEMORY["forget_bias"], callback=stop,
-                             variant=variant, **training)
-    seconds = time.process_time() - start
-    test, trace = mse_loss(learned, xs_test, ys_test, variant=variant)
-    return Result(variant, TASKS[0], seed, history.final_loss, test, seconds, c_size(trace))
+def recall_result(variant, seed, callback=None):
+    """One variant on the delayed-recall task (l08_recall's settings at VARIANT_RECALL's gap): an experiments.Run,
+    with ``carry``'s measurements in its ``detail``. ``callback(step, loss)`` before every Adam step."""
+    gap = VARIANT_RECALL["gap"]
+    learned, history, seconds = R.train_recall(LSTMParams, VARIANT_RECALL["forget_bias"], gap, seed, variant=variant,
+                                               callback=callback)
+    _, _, test_xs, test_ys = R.recall_sets(gap, seed)
+    test, trace = mse_loss(learned, test_xs, test_ys, variant=variant)
+    return E.Run(variant, TASKS[0], seed, history.final_loss, test, seconds,
+                 dict(c_end=c_size(trace), **carry(trace, test_xs)))
 
 
 def sine_sets(seed):
@@ -291,207 +289,265 @@ def sine_sets(seed):
 
 
 def sine_results(variant, seed, callback=None):
-    """One variant trained on the sine task, judged at the training length and at the long length: two Results."""
+    """One variant trained on the sine task, judged at the training length and at the long length: two Runs."""
     xs, ys, tests = sine_sets(seed)
     params = LSTMParams.random(1, VARIANT_SINE_MODEL["hidden_size"], 1, seed=seed)
     hook = None if callback is None else (lambda step, loss, _p: callback(step, loss))
     start = time.process_time()
-    learned, history = train(params, xs, ys, seed=seed, callback=hook, variant=variant, **VARIANT_SINE_TRAINING)
+    learned, history = train(params, xs, ys, seed=seed, callback=hook, variant=variant, fast=False,
+                             **VARIANT_SINE_TRAINING)
     seconds = time.process_time() - start
     out = []
     for task, n in zip(TASKS[1:], (VARIANT_SINE["length"], VARIANT_SINE["long_length"])):
         test, trace = mse_loss(learned, *tests[n], variant=variant)
-        out.append(Result(variant, task, seed, history.final_loss, test, seconds, c_size(trace)))
+        out.append(E.Run(variant, task, seed, history.final_loss, test, seconds, dict(c_end=c_size(trace))))
     return out
 
 
-def total_steps(variants=VARIANTS, seeds=SEEDS):
-    """The most Adam steps ``compare_variants`` can take (memory runs may stop early): a progress bar's max."""
-    return len(variants) * len(seeds) * (memory_task.MEMORY_TRAINING["steps"] + VARIANT_SINE_TRAINING["steps"])
+#: the two trainings of one variant at one seed (the sine training is judged at two lengths)
+TRAININGS = ("recall", "sine")
 
 
-def compare_variants(variants=VARIANTS, seeds=SEEDS, tasks=("memory", "sine"), callback=None):
-    """Every variant on the memory task and the sine task with every seed: a list of Result.
+def total_steps(variants=VARIANTS, seeds=E.CLAIM_SEEDS, trainings=TRAININGS):
+    """The most Adam steps ``compare_variants`` can take (recall runs may stop early): a progress bar's max."""
+    per = {"recall": R.RECALL_TRAINING["steps"], "sine": VARIANT_SINE_TRAINING["steps"]}
+    return len(variants) * len(seeds) * sum(per[t] for t in trainings)
+
+
+def compare_variants(variants=VARIANTS, seeds=E.CLAIM_SEEDS, trainings=TRAININGS, callback=None):
+    """Every variant on the delayed-recall task and the sine task (or only ``trainings``) with every seed: a list
+    of experiments.Run.
 
     ``callback(done, total)`` after every Adam step: ``done`` counts the steps so far, with a run that stopped
     early counted as its full budget (so the bar ends at ``total``).
     """
-    total = total_steps(variants, seeds)
+    total = total_steps(variants, seeds, trainings)
     done = [0]
 
     def tick():
         base = done[0]
-
-        def on_step(step, loss):
-            if callback is not None:
-                callback(base + step + 1, total)
-
-        return on_step
+        return None if callback is None else (lambda step, loss: callback(base + step + 1, total))
 
     out = []
     for variant in variants:
         for seed in seeds:
-            if "memory" in tasks:
-                out.append(memory_result(variant, seed, tick()))
-            done[0] += memory_task.MEMORY_TRAINING["steps"]
-            if "sine" in tasks:
+            if "recall" in trainings:
+                out.append(recall_result(variant, seed, tick()))
+                done[0] += R.RECALL_TRAINING["steps"]
+            if "sine" in trainings:
                 out.extend(sine_results(variant, seed, tick()))
-            done[0] += VARIANT_SINE_TRAINING["steps"]
+                done[0] += VARIANT_SINE_TRAINING["steps"]
             if callback is not None:
                 callback(done[0], total)
     return out
 
 
-def summary(results):
-    """``{(variant, task): dict(mean, std, min, max, n)}`` of the held-out MSE over the seeds."""
-    out = {}
-    for key in dict.fromkeys((r.variant, r.task) for r in results):
-        test = np.array([r.test_mse for r in results if (r.variant, r.task) == key])
-        out[key] = dict(mean=float(test.mean()), std=float(test.std()), min=float(test.min()),
-                        max=float(test.max()), n=len(test))
-    return out
+def table(runs, seeds=None):
+    """Failures k/n and the median held-out MSE (q1–q3) per variant (short names) and task."""
+    return E.table(runs, GUESS_MSE, VARIANT_SHORT, seeds)
 
 
-def mse_text(v):
-    """An MSE for the table: 3 decimals from 0.001 up, else 1 significant digit in e-notation."""
-    return f"{v:.3f}" if v >= 1e-3 else f"{v:.0e}"
+def study(runs):
+    """The method on ``runs`` (claim seeds and held-back seeds): ``dict(comparisons, claims, confirmed)``, the 15
+    comparisons on the claim seeds, the orderings that survive Holm's correction, and their check on the held-back
+    seeds (``experiments.confirm``)."""
+    found = E.claims(runs, PAIRS)
+    return dict(comparisons=E.compare(runs, PAIRS, E.CLAIM_SEEDS), claims=found, confirmed=E.confirm(runs, found))
 
 
-def table(results):
-    """The held-out MSE as text: one row per variant (short names), one column per task, mean ± std (min–max)
-    over the seeds."""
-    stats = summary(results)
-    variants = list(dict.fromkeys(r.variant for r in results))
-    tasks = list(dict.fromkeys(r.task for r in results))
-    n = stats[(variants[0], tasks[0])]["n"]
-    rows = [[f"{n} seeds"] + list(tasks)]
-    for v in variants:
-        cells = []
-        for t in tasks:
-            s = stats[(v, t)]
-            cells.append(f"{mse_text(s['mean'])} ± {mse_text(s['std'])} ({mse_text(s['min'])}–{mse_text(s['max'])})")
-        rows.append([VARIANT_SHORT[v]] + cells)
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+def comparison_lines(comparisons):
+    """The family on the claim seeds, smallest p first: one line each."""
+    return [f"{c.task:<15} " + E.comparison_text(c, VARIANT_SHORT)
+            for c in sorted(comparisons, key=lambda c: (c.p, TASKS.index(c.task)))]
 
 
-def claims(results):
-    """What held at every seed, per task: ``dict(order=[(better, worse, task)], learned=[(variant, task)],
-    failed=[(variant, task)])``.
-
-    ``order``: every seed's held-out MSE of ``better`` is below every seed's of ``worse`` and below the guess
-    (predicting 0). ``learned``: below LEARNED at every seed. ``failed``: at or above the guess at some seed.
-    """
-    stats = summary(results)
-    variants = list(dict.fromkeys(r.variant for r in results))
-    tasks = list(dict.fromkeys(r.task for r in results))
-    order = [(a, b, t) for t in tasks for a in variants for b in variants
-             if a != b and stats[(a, t)]["max"] < min(GUESS_MSE[t], stats[(b, t)]["min"])]
-    learned = [(v, t) for t in tasks for v in variants if stats[(v, t)]["max"] < LEARNED[t]]
-    failed = [(v, t) for t in tasks for v in variants if stats[(v, t)]["max"] >= GUESS_MSE[t]]
-    return dict(order=order, learned=learned, failed=failed)
-
-
-#: what the lesson says, because it held at every seed with the settings above (tests/lessons/test_l08_variants.py
-#: re-runs it)
-CLAIMS = dict(
-    # trained on 10 steps of a sine wave and run on 60, the cell without a forget gate is worse than the vanilla
-    # cell and the coupled cell at every seed (and the one without an output gate worse than both, the one without
-    # an input gate worse than the coupled cell)
-    order=(
-        ("vanilla", "no_forget_gate", "sine, 60 steps"),
-        ("coupled_input_forget", "no_forget_gate", "sine, 60 steps"),
-        ("vanilla", "no_output_gate", "sine, 60 steps"),
-        ("coupled_input_forget", "no_input_gate", "sine, 60 steps"),
-        ("coupled_input_forget", "no_output_gate", "sine, 60 steps"),
-    ),
-    # at the length it was trained on, every variant learned the sine; on the memory task these three learned at
-    # every seed
-    learned=tuple((v, "sine, 10 steps") for v in VARIANTS) + (
-        ("no_forget_gate", "memory, gap 20"),
-        ("no_output_tanh", "memory, gap 20"),
-        ("coupled_input_forget", "memory, gap 20"),
-        ("coupled_input_forget", "sine, 60 steps"),
-    ),
-    # these scored no better than predicting 0 at one seed at least
-    failed=(
-        ("vanilla", "memory, gap 20"),
-        ("no_input_gate", "memory, gap 20"),
-        ("no_output_gate", "memory, gap 20"),
-        ("no_forget_gate", "sine, 60 steps"),
-        ("no_output_gate", "sine, 60 steps"),
-        ("no_output_tanh", "sine, 60 steps"),
-    ),
-)
-
-
-#: the trained cells' c from 10 to 60 steps (``c_growth``), held at every seed: without a forget gate c_end grows by
-#: more than ``above``; the vanilla and the coupled cells' by less than ``below``
-C_GROWTH = dict(grows=("no_forget_gate",), above=5.0, steady=("vanilla", "coupled_input_forget"), below=2.0)
-
-
-def c_growth_lines(results):
-    """Per variant: c_end at the training length and at the long length per seed, and the factor between."""
-    by = {(r.variant, r.task, r.seed): r.c_end for r in results}
-    seeds = list(dict.fromkeys(r.seed for r in results))
-    growth = c_growth(results)
-    lines = [("c_end    " + "   ".join(f"{f'seed {s}: 10 → 60 steps':<22}" for s in seeds)).rstrip()]
-    for v, factors in growth.items():
-        cells = [f"{by[(v, TASKS[1], s)]:5.2f} → {by[(v, TASKS[2], s)]:5.2f} (×{k:.1f})" for s, k in zip(seeds, factors)]
-        lines.append(f"{VARIANT_SHORT[v]:<8} " + "   ".join(f"{c:<22}" for c in cells).rstrip())
+def claim_lines(found):
+    """What the lesson may say: each claim of ``study(...)["confirmed"]`` that held on the held-back seeds."""
+    lines = []
+    for (lo, hi, task), c, held in found:
+        if held:
+            lines.append(f"{task}: {VARIANT_SHORT[lo]} below {VARIANT_SHORT[hi]}; held-back seeds: "
+                         + E.comparison_text(c, VARIANT_SHORT).split(" at ", 1)[1])
     return lines
 
 
-def claim_lines(results):
-    """The claims that held in ``results``, as sentences (short names)."""
-    found = claims(results)
-    name = VARIANT_SHORT
-    lines = [f"{t}: {name[a]} below {name[b]} at every seed" for a, b, t in found["order"]]
-    for t in dict.fromkeys(t for _, t in found["learned"]):
-        names = [name[v] for v, tt in found["learned"] if tt == t]
-        lines.append(f"{t}: learned (held-out MSE below {LEARNED[t]}) at every seed: " + ", ".join(names))
-    for t in dict.fromkeys(t for _, t in found["failed"]):
-        names = [name[v] for v, tt in found["failed"] if tt == t]
-        lines.append(f"{t}: no better than predicting 0 (MSE >= {GUESS_MSE[t]}) at a seed or more: "
-                     + ", ".join(names))
+def failure_lines(runs):
+    """Per task, the variants that never failed (k = 0) on both seed sets, and those that failed on both."""
+    claim = E.summary(runs, GUESS_MSE, E.CLAIM_SEEDS)
+    held = E.summary(runs, GUESS_MSE, E.HELD_BACK_SEEDS)
+    lines = []
+    for t in TASKS:
+        never = [VARIANT_SHORT[v] for v in VARIANTS if claim[(v, t)]["failed"] == held[(v, t)]["failed"] == 0]
+        both = [f"{VARIANT_SHORT[v]} ({claim[(v, t)]['failed']}/{claim[(v, t)]['n']} and "
+                f"{held[(v, t)]['failed']}/{held[(v, t)]['n']})"
+                for v in VARIANTS if claim[(v, t)]["failed"] > 0 and held[(v, t)]["failed"] > 0]
+        lines.append(f"{t}: never failed: {', '.join(never) or 'none'}; failed on both seed sets: "
+                     f"{', '.join(both) or 'none'}")
     return lines
 
 
-def memory_comparison(variant_results=(), callback=None):
-    """``memory_task``'s five models (LSTM at b_f 0, 1, 3, tanh RNN, GRU) at VARIANT_MEMORY's gap, every seed of
-    SEEDS: a list of ``memory_task.Run``, for ``memory_task.table`` and ``memory_task.claims``.
+def learned_everywhere(runs, task):
+    """The variants whose every run on ``task`` (every seed in ``runs``) is below LEARNED."""
+    return [v for v in VARIANTS if all(r.test_mse < LEARNED for r in runs if (r.model, r.task) == (v, task))]
 
-    The vanilla variant's memory runs are memory_task's "LSTM b_f=1" runs (the same task, model, budget, b_f and
-    seed give the same numbers; ``tests/lessons/test_l08_variants.py`` checks it), so those found in ``variant_results``
-    are reused instead of trained again. ``callback(done, total)`` after every run.
-    """
-    gap = VARIANT_MEMORY["gap"]
-    reuse = {r.seed: r for r in variant_results if (r.variant, r.task) == ("vanilla", TASKS[0])}
-    labels = [label for label, *_ in memory_task.MODELS]
-    total = len(labels) * len(SEEDS)
+
+def c_growth(runs, short=TASKS[1], long=TASKS[2]):
+    """``{variant: (n,) c_end at the long length / c_end at the training length, per seed}`` of the sine runs."""
+    seeds = E.seeds_of(runs)
+    return {v: E.values(runs, v, long, seeds, "c_end") / E.values(runs, v, short, seeds, "c_end") for v in VARIANTS}
+
+
+#: a run whose c grows more than this from 10 to 60 steps is counted in ``c_growth_lines``
+GROWTH_COUNTED = 2.0
+
+
+def c_growth_lines(runs):
+    """Per variant: by how much c_end grows from 10 to 60 steps, lowest, median and highest over the seeds, and
+    how many runs grew more than GROWTH_COUNTED times."""
+    n = len(E.seeds_of(runs))
+    lines = [f"{'':8} c at step 60 / c at step 10, over {n} seeds:  lowest  median  highest  "
+             f"above ×{GROWTH_COUNTED:g}"]
+    for v, k in c_growth(runs).items():
+        lines.append(f"{VARIANT_SHORT[v]:<8} {'':43}×{k.min():<6.1f} ×{np.median(k):<6.1f} ×{k.max():<7.1f} "
+                     f"{int(np.sum(k > GROWTH_COUNTED))}/{n}")
+    return lines
+
+
+def carry_lines(runs, variant="vanilla"):
+    """The delayed-recall runs of ``variant``: per seed the MSE and ``carry``'s four numbers."""
+    lines = ["seed  held-out MSE  |corr(c_T, x_1)|  Π f over the gap  first write's share  |corr(writes, x_1)|"]
+    for r in sorted((r for r in runs if (r.model, r.task) == (variant, TASKS[0])), key=lambda r: r.seed):
+        d = r.detail
+        lines.append(f"{r.seed:4d}  {r.test_mse:12.3f}  {d['corr_c']:16.2f}  {d['prod_f']:16.2f}  "
+                     f"{d['first_share']:19.2f}  {d['corr_writes']:19.2f}")
+    return lines
+
+
+def carry_summary(runs, variant="vanilla"):
+    """One sentence with the ranges of ``carry``'s numbers over the runs of ``variant`` that learned."""
+    ok = [r.detail for r in runs if (r.model, r.task) == (variant, TASKS[0]) and r.test_mse < LEARNED]
+    n = sum(1 for r in runs if (r.model, r.task) == (variant, TASKS[0]))
+
+    def span(key):
+        v = [d[key] for d in ok]
+        return f"{min(v):.2f} to {max(v):.2f}"
+
+    return (f"In the {len(ok)} of {n} {variant} runs that learned (MSE < {LEARNED}): |corr(c_T, x_1)| "
+            f"{span('corr_c')}, Π f {span('prod_f')}, first write's share {span('first_share')}, "
+            f"|corr(writes, x_1)| {span('corr_writes')}.")
+
+
+# ---------------------------------------------------------------------- what chance alone produces
+
+#: the pretend experiment: six copies of one cell, three seeds each, dealt this many times
+CHANCE = dict(groups=6, size=3, draws=2000, seed=0)
+#: three-seed experiments on the real variants: these seed triples of the claim seeds
+TRIPLES = ((0, 1, 2), (3, 4, 5), (6, 7, 8))
+
+
+def chance_counts(runs, task, model="vanilla"):
+    """(draws,) how many of 30 ordered pairs look like "every seed of A below every seed of B" when all six
+    "variants" are the same cell (``model``'s runs on ``task`` at every seed in ``runs``, dealt three by three)."""
+    mse = E.values(runs, model, task, E.seeds_of(runs))
+    return E.chance_orderings(mse, CHANCE["groups"], CHANCE["size"], CHANCE["draws"], CHANCE["seed"])
+
+
+def triple_orderings(runs, task, seeds):
+    """The real six variants at three seeds: the ordered pairs (lower, higher) "held at every seed"."""
+    by = {v: E.values(runs, v, task, seeds) for v in VARIANTS}
+    return [(a, b) for a in VARIANTS for b in VARIANTS if a != b and by[a].max() < by[b].min()]
+
+
+def chance_lines(runs):
+    """Per task: the pretend experiment's mean count and how often it shows at least 1 and at least 3 orderings,
+    then the counts of the real variants at each seed triple."""
+    head = (f"{'':15} six copies of vanilla, 3 seeds each ({CHANCE['draws']} deals):   the six variants at seeds "
+            + "  ".join(f"{t[0]}–{t[-1]}" for t in TRIPLES))
+    lines = [head, f"{'':15} {'mean':>6} {'>= 1':>6} {'>= 3':>6}"]
+    for t in TASKS:
+        k = chance_counts(runs, t)
+        real = "  ".join(f"{len(triple_orderings(runs, t, s)):3d}" for s in TRIPLES)
+        lines.append(f"{t:<15} {k.mean():6.2f} {np.mean(k >= 1):6.0%} {np.mean(k >= 3):6.0%}{'':24}{real}")
+    return lines
+
+
+# ---------------------------------------------------------------------- the stored runs
+
+#: every run of the study (the variants and the recall models, at the claim seeds and the held-back seeds), written
+#: by ``python -m lstm_core.lessons.l08_variants --store`` and checked by a slow test. On the plain path (the same bits
+#: on every CPU) the 380 trainings take about 10 minutes of CPU, too long for a lesson: the lesson re-trains a part of
+#: them and checks that part against the store.
+STORE = Path(__file__).resolve().parents[1] / "data" / "l08_study.npz"
+#: the ``detail`` entries kept in the store
+STORED_DETAIL = ("c_end", "corr_c", "prod_f", "first_share", "corr_writes")
+#: the parts of the store, each computed by ``compute_store``
+STORE_PARTS = ("variants", "recall")
+
+
+def compute_store(parts=STORE_PARTS, callback=None):
+    """Every run the store holds: the variants at CLAIM_SEEDS and HELD_BACK_SEEDS (``"variants"``), l08_recall's
+    models at every gap of its study and the same seeds (``"recall"``). ``callback(done, total)`` after each job."""
+    seeds = E.CLAIM_SEEDS + E.HELD_BACK_SEEDS
+    jobs = []
+    if "variants" in parts:
+        jobs += [("variant", v, s) for v in VARIANTS for s in seeds]
+    if "recall" in parts:
+        jobs += [("recall", label, (gap, s)) for gap in R.STUDY_GAPS for label in R.LABELS for s in seeds]
     out = []
-    for label in labels:
-        for seed in SEEDS:
-            if label == "LSTM b_f=1" and seed in reuse and VARIANT_MEMORY["forget_bias"] == 1.0:
-                r = reuse[seed]
-                out.append(memory_task.Run(label, gap, seed, r.train_mse, r.test_mse, r.seconds))
-            else:
-                out.append(memory_task.one_run(label, gap, seed))
-            if callback is not None:
-                callback(len(out), total)
+    for n, (kind, name, arg) in enumerate(jobs):
+        if kind == "variant":
+            out.append(recall_result(name, arg))
+            out.extend(sine_results(name, arg))
+        else:
+            out.append(R.one_run(name, *arg))
+        if callback is not None:
+            callback(n + 1, len(jobs))
     return out
+
+
+def save_store(runs, path=STORE):
+    """Write ``runs`` as arrays (no pickles): model, task, seed, train_mse, test_mse and STORED_DETAIL."""
+    arrays = dict(model=np.array([r.model for r in runs]), task=np.array([r.task for r in runs]),
+                  seed=np.array([r.seed for r in runs]), train_mse=np.array([r.train_mse for r in runs]),
+                  test_mse=np.array([r.test_mse for r in runs]))
+    for k in STORED_DETAIL:
+        arrays[k] = np.array([r.detail.get(k, np.nan) for r in runs])
+    np.savez_compressed(path, **arrays)
+
+
+def stored_runs(path=STORE):
+    """The stored runs, as experiments.Run (seconds 0: CPU time is not stored)."""
+    with np.load(path, allow_pickle=False) as z:
+        cols = {k: z[k] for k in z.files}
+    out = []
+    for n in range(len(cols["seed"])):
+        detail = {k: float(cols[k][n]) for k in STORED_DETAIL if not np.isnan(cols[k][n])}
+        out.append(E.Run(str(cols["model"][n]), str(cols["task"][n]), int(cols["seed"][n]),
+                         float(cols["train_mse"][n]), float(cols["test_mse"][n]), 0.0, detail))
+    return out
+
+
+def split_stored(runs):
+    """``(variant runs, recall-model runs)`` of the stored runs."""
+    return [r for r in runs if r.model in VARIANTS], [r for r in runs if r.model not in VARIANTS]
 
 
 # ====================================================================== the GRU beside the LSTM
 
 
 def parameter_counts(input_size=1, hidden_size=4):
-    """``{"LSTM": n, "GRU": n}``: the numbers of weights (readout excluded) of one layer of each, counted from
-    the arrays lstm_core builds."""
+    """The numbers of weights of one layer (readout excluded), counted from the arrays lstm_core builds, and in
+    PyTorch's terms: ``{"LSTM": n, "GRU": n, "LSTM (PyTorch)": n, "GRU (PyTorch)": n}``.
+
+    lstm_core's LSTM has one bias per gate (b, 4H), its GRU two (b_x and b_h, 3H each: the reset gate multiplies
+    W_hn h + b_hn, so the two n biases are not one). PyTorch gives both cells two biases per gate (b_ih and b_hh),
+    4H more for the LSTM; its GRU has exactly lstm_core's arrays.
+    """
     lstm = LSTMParams.random(input_size, hidden_size, seed=0)
     gru = GRUParams.random(input_size, hidden_size, seed=0)
-    return {"LSTM": sum(a.size for a in lstm.arrays().values()),
-            "GRU": sum(a.size for a in gru.arrays().values())}
+    n_lstm = sum(a.size for a in lstm.arrays().values())
+    n_gru = sum(a.size for a in gru.arrays().values())
+    return {"LSTM": n_lstm, "GRU": n_gru, "LSTM (PyTorch)": n_lstm + lstm.b.size, "GRU (PyTorch)": n_gru}
 
 
 #: the two cells' equations side by side (the GRU's as PyTorch writes them); the rows pair what plays the same part
@@ -520,23 +576,29 @@ def gru_hold(update_bias, steps=10, h0=0.8):
 
 #: the typed question: no forget gate, steady x = 1, how large is c after this many steps
 GROW_STEPS = 20
+#: the recall question: a forget gate held at this value over the gap
+RECALL_F = 0.95
+
+
+def kept_fraction(f, steps):
+    """f · f · ... · f (``steps`` factors): what a belt with forget gate f keeps of what was written, by hand."""
+    out = 1.0
+    for _ in range(steps):
+        out *= f
+    return out
 
 
 def questions():
-    """The lesson's questions; the numbers from the one-unit cell, the experiment answers from CLAIMS (tested)."""
+    """The lesson's questions; the numbers from the one-unit cell, the study's answer from CLAIMS (tested)."""
     i, f, g, _ = steady_gates(1.0, DEFAULTS["b_f"], "no_forget_gate")
     grown = float(variant_run("no_forget_gate", "steady", 1.0, DEFAULTS["b_f"], GROW_STEPS).trace.c[-1, 0])
     vanilla_star = fixed_point(1.0, DEFAULTS["b_f"])
     _, f_c, g_c, _ = steady_gates(1.0, DEFAULTS["b_f"], "coupled_input_forget")
     cifg_T = float(variant_run("coupled_input_forget", "steady", 1.0, DEFAULTS["b_f"], MAX_T).trace.c[-1, 0])
-    memory_choices = ("vanilla", "no_forget_gate", "no_input_gate", "no_output_gate")
-    learned_memory = [v for v in memory_choices if (v, "memory, gap 20") in CLAIMS["learned"]]
-    failed = [VARIANT_NAMES[v] for v in memory_choices if (v, "memory, gap 20") in CLAIMS["failed"]]
-    failed_memory = ", ".join(failed)
-    failed_variants = [v for v in memory_choices if (v, "memory, gap 20") in CLAIMS["failed"]]
+    gap = VARIANT_RECALL["gap"]
+    kept = kept_fraction(RECALL_F, gap)
     long_choices = ("no_forget_gate", "no_input_gate", "coupled_input_forget", "no_output_tanh")
-    broken = [v for v in long_choices if all((o, v, "sine, 60 steps") in CLAIMS["order"]
-                                             for o in ("vanilla", "coupled_input_forget"))]
+    broken = [v for v in long_choices if ("vanilla", v, TASKS[2]) in CLAIMS]
     gate_choices = tuple(f"{k} ({GATE_NAMES[k]})" for k in ("f", "i", "o", "g"))
     return [
         Question(
@@ -553,12 +615,13 @@ def questions():
         ),
         Question(
             key="coupled",
-            prompt=("Coupled gates (CIFG) write i = 1 − f: whatever fraction of c is forgotten is replaced by that "
-                    "fraction of the candidate g. Under a steady input, how large can |c| get?"),
+            prompt=("Coupled gates (CIFG) write i = 1 − f. Under a steady input x, starting from c_0 = 0, how large "
+                    "can |c| get?"),
             answer="never more than |g|, at most 1",
             choices=("it grows without bound", "never more than |g|, at most 1", "up to i·g / (1 − f), "
                      "which can be large", "it stays at 0"),
-            hint="c_t = f c_{t−1} + (1 − f) g is a weighted average of c_{t−1} and g. Where does an average lie?",
+            hint="Write the update with i = 1 − f: c_t = f c_{t−1} + (1 − f) g. What kind of mean of c_{t−1} and g "
+                 "is that?",
             kind="predict",
             feedback=(
                 ("it grows without bound", "That is the cell without a forget gate, which only adds. Here every step "
@@ -567,67 +630,59 @@ def questions():
                                                             "it becomes (1 − f) g / (1 − f) = g."),
                 ("it stays at 0", "Only if g were 0: every step writes (1 − f)·g, and g = tanh(z_g) is not 0 here."),
             ),
-            explanation=(f"c_t = f c_{{t−1}} + (1 − f) g is a running average of the candidates, so from c_0 = 0 "
+            explanation=(f"c_t = f c_{{t−1}} + (1 − f) g is a weighted average of c_{{t−1}} and g, so from c_0 = 0 "
                          f"it climbs towards g and never passes it: with x = 1, g = tanh(1) = {g_c:.4f}, and after "
                          f"{MAX_T} steps c = {cifg_T:.4f}. The coupled cell trades the vanilla cell's freedom to "
                          f"write a lot (i and f both near 1) for a memory that cannot run away."),
         ),
         Question(
-            key="memory",
-            prompt=(f"Each variant is trained to recall x_1 = ±1 after {VARIANT_MEMORY['gap']} noisy steps, "
-                    f"{len(SEEDS)} times with different seeds (forget-gate bias b_f = "
-                    f"{VARIANT_MEMORY['forget_bias']:g} where there is one). Which of these do you expect to learn it "
-                    f"at every seed?"),
-            answer=VARIANT_NAMES[learned_memory[0]],
-            choices=tuple(VARIANT_NAMES[v] for v in memory_choices),
-            hint=("The task is to hold one number, unchanged, for 20 steps. Which cell holds a number exactly, "
-                  "without having to learn f ≈ 1 first?"),
-            kind="predict",
-            feedback=tuple((VARIANT_NAMES[v], f"The {VARIANT_NAMES[v]} has a forget gate that starts at σ(b_f) < 1: "
-                                              "before it can hold x_1 for 20 steps it must learn to keep f near 1, "
-                                              "and at one seed or more it did not within the training budget.")
-                           for v in memory_choices if v != learned_memory[0] and v in failed_variants),
-            explanation=("Without a forget gate f = 1 exactly: what is written stays, and the gradient rides the "
-                         "belt back to x_1 undamped (lesson 05). The other cells must first learn to keep f near 1, "
-                         f"and at one seed or more these did not get there in the training budget: {failed_memory}. "
-                         "This was the LSTM of 1997: it had no forget gate, and it was built for exactly this kind "
-                         "of task."),
+            key="recall",
+            prompt=(f"The recall task: x_1 = ±1, then {gap} steps of noise, and the cell must answer x_1. Suppose a "
+                    f"vanilla cell writes x_1 onto c at step 1 and its forget gate stays at f = {RECALL_F} through "
+                    f"the {gap} steps of the gap. What fraction of that first write is still on c at the end? "
+                    f"(4 decimals)"),
+            answer=kept,
+            hint="Each step of the gap multiplies what is on the belt by f.",
+            explanation=(f"{RECALL_F}^{gap} = {kept:.4f}: about {kept:.0%} of the first write is left, under the "
+                         f"noise written in the meantime, even with f as high as σ(3). Below, the trained cells' own "
+                         f"numbers: what their forget gates keep over the gap, and how well they recall x_1."),
         ),
         Question(
             key="longer",
-            prompt=(f"Now each variant learns to continue a sine wave from {VARIANT_SINE['length']} steps, and "
-                    f"then reads {VARIANT_SINE['long_length']} steps of a new wave. Which variant do you expect to "
-                    f"break on the longer input, at every seed?"),
+            prompt=(f"Each variant learns to continue a sine wave from {VARIANT_SINE['length']} steps, and then "
+                    f"reads {VARIANT_SINE['long_length']} steps of a new wave. Which variant do you expect to do "
+                    f"clearly worse than the vanilla cell on the longer input?"),
             answer=VARIANT_NAMES[broken[0]],
             choices=tuple(VARIANT_NAMES[v] for v in long_choices),
             hint=("Which cell's c never lets go of anything it has written, so that 50 more steps of input pile up "
                   "on it?"),
             kind="predict",
             feedback=tuple((VARIANT_NAMES[v], f"The {VARIANT_NAMES[v]} still has a forget gate, so what it wrote "
-                                              "fades and c stays in the range it was trained on; look for the cell "
-                                              "that only adds.")
+                                              "fades and c can stay in the range it was trained on; look for the "
+                                              "cell that only adds.")
                            for v in long_choices if v != broken[0] and v in ("no_input_gate", "coupled_input_forget")),
             explanation=("Without a forget gate, c adds up every i·g it is ever given. A sine wave's writes do not "
                          "cancel exactly, so c drifts away from anything the network saw in 10 training steps, and "
-                         "the readout answers from a c it never met. The vanilla and the coupled cells forget, so "
-                         "their c stays in the range they were trained on."),
+                         "the readout answers from a c it never met."),
         ),
         Question(
             key="gru",
-            prompt=("The GRU updates h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}. Which of the LSTM's gates does z_t play?"),
+            prompt=("The GRU, as PyTorch writes it, updates h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}. Which of the "
+                    "LSTM's gates does z_t play?"),
             answer=gate_choices[0],
             choices=gate_choices,
             hint="Which factor decides how much of the previous memory is kept?",
             kind="explain",
             feedback=(
-                (gate_choices[1], "i_t scales what is written: in the GRU that is 1 − z_t, the complement of the "
+                (gate_choices[1], "i_t scales what is written: in this GRU that is 1 − z_t, the complement of the "
                                   "gate asked about."),
                 (gate_choices[2], "The GRU has no output gate: h_t is its memory and its output at once."),
                 (gate_choices[3], "g is the candidate, not a gate: the GRU's candidate is n_t."),
             ),
-            explanation=("z_t multiplies the old memory h_{t−1}, as f_t multiplies c_{t−1}: it is the forget gate "
-                         "(a keep gate). Its complement 1 − z_t writes the candidate, as i_t does, so the GRU's "
-                         "input and forget gates are coupled like CIFG's."),
+            explanation=("z_t multiplies the old memory h_{t−1}, as f_t multiplies c_{t−1}: here it is the forget "
+                         "gate (a keep gate). Its complement 1 − z_t writes the candidate, as i_t does, so the GRU's "
+                         "input and forget gates are coupled like CIFG's. The letter is a convention: colah's "
+                         "well-known post writes h_t = (1 − z_t) h_{t−1} + z_t h̃_t, and there z plays i."),
         ),
     ]
 
@@ -640,19 +695,31 @@ def question(key):
     raise KeyError(f"lesson 08 has no question {key!r}")
 
 
-def main():
-    """Run the whole comparison (every variant, both tasks, every seed) and print the table and the claims."""
-    start = time.perf_counter()
-    results = compare_variants()
-    seconds = time.perf_counter() - start
-    print(table(results))
-    print(f"\nsettings: memory {memory_task.MEMORY_TASK} {memory_task.MEMORY_MODEL} {memory_task.MEMORY_TRAINING} "
-          f"{VARIANT_MEMORY}; sine {VARIANT_SINE} {VARIANT_SINE_MODEL} {VARIANT_SINE_TRAINING}; seeds {SEEDS}")
-    cpu = sum(r.seconds for r in results if r.task != TASKS[2])  # a sine run's two rows share one training
-    print(f"wall time {seconds:.1f} s, CPU time in training {cpu:.1f} s")
-    print("\nheld over every seed:")
-    for line in claim_lines(results):
-        print("  " + line)
+def main(argv=None):
+    """``--store``: recompute the stored runs and write STORE. Otherwise run the whole study (the variants at both
+    seed sets) and print the table, the family of comparisons and what holds."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    start = time.process_time()
+    if argv[:1] == ["--store"]:
+        # --store: every part into STORE; --store PART OUT.npz: one part (to run the parts side by side), then
+        # --merge A.npz B.npz joins them into STORE
+        parts, path = (STORE_PARTS, STORE) if len(argv) == 1 else ((argv[1],), Path(argv[2]))
+        runs = compute_store(parts, callback=lambda done, total: print(f"\r{done}/{total} jobs", end="", flush=True))
+        save_store(runs, path)
+        print(f"\nwrote {len(runs)} runs to {path} ({time.process_time() - start:.1f} s CPU)")
+        return
+    if argv[:1] == ["--merge"]:
+        runs = [r for p in argv[1:] for r in stored_runs(Path(p))]
+        save_store(runs)
+        print(f"wrote {len(runs)} runs to {STORE}")
+        return
+    runs = compare_variants(seeds=E.CLAIM_SEEDS + E.HELD_BACK_SEEDS)
+    print("\n".join(E.report_lines(runs, PAIRS, GUESS_MSE, VARIANT_SHORT)))
+    print(f"\nsettings: recall {R.RECALL_TASK} {R.RECALL_MODEL} {R.RECALL_TRAINING} {VARIANT_RECALL}; "
+          f"sine {VARIANT_SINE} {VARIANT_SINE_MODEL} {VARIANT_SINE_TRAINING}")
+    print(f"CPU time: {time.process_time() - start:.1f} s for {len(runs)} results")
 
 
 if __name__ == "__main__":

@@ -163,3 +163,31 @@ def test_the_widget_tree_shows_the_controls_and_panels(shared):
     for needed in list(shared.controls.values()) + list(shared.choices.values()) + [shared.image, shared.table, shared.equations,
                                                     shared.reset_button]:
         assert any(n is needed for n in found)
+
+
+# --- the study's pictures: stored as image/png, drawn from the runs ------------------------------------------
+
+
+def picture_runs(bump=1.0):
+    from lstm_core.lessons import experiments as E
+    from lstm_core.lessons.l08_variants import TASKS
+
+    return [E.Run(v, t, s, 0.0, (1 + n) * 1e-3 * (1.0 + 0.05 * s) * (bump if v == "vanilla" else 1.0),
+                  detail={"c_end": 1.0})
+            for t in TASKS for n, v in enumerate(VARIANTS) for s in range(20)]
+
+
+def test_the_study_pictures_are_pngs_a_reader_without_a_kernel_sees():
+    from IPython.display import Image
+    from lstm_core.explore.panels.variant_results import chance_image, results_figure, results_image
+
+    for make in (results_image, chance_image):
+        picture = make(picture_runs())
+        assert isinstance(picture, Image) and picture.format == "png"
+        assert picture.data.startswith(b"\x89PNG") and "image/png" in picture._repr_mimebundle_()[0]
+    # the picture is drawn from the runs: vanilla 100 times worse moves its dots
+    assert results_image(picture_runs()).data != results_image(picture_runs(100.0)).data
+    # one dot per run: 6 variants x 2 seed sets x 10 seeds, plus a median bar per set, in each of the 3 panels
+    fig = results_figure(picture_runs()).fig
+    for ax in fig.axes:
+        assert len(ax.lines) == 2 + 6 * 2 * (10 + 1)  # 2 horizontal guides

@@ -1,10 +1,12 @@
-"""The delayed recall task (lstm_core.tasks) and the memory lesson's comparison, claims, exploding gradients and
-clipping (lstm_core.lessons.memory_task)."""
+"""The delayed-recall task (lstm_core.tasks) and lesson 08's comparison of models on it (lstm_core.lessons.l08_recall),
+read through lstm_core.lessons.experiments; exploding gradients and clipping."""
 
 import numpy as np
 import pytest
 
-from lstm_core.lessons import memory_task as M
+from lstm_core.lessons import experiments as E
+from lstm_core.lessons import l08_recall as M
+from lstm_core.lessons import l08_variants as V
 from lstm_core.tasks import delayed_recall
 
 # --- the task --------------------------------------------------------------------------------
@@ -56,58 +58,63 @@ def test_bad_task_settings_are_refused(kwargs, error, match):
         delayed_recall(4, **{"gap": 3, **kwargs})
 
 
-# --- summaries and claims, on runs built by hand --------------------------------------------
+# --- the study ----------------------------------------------------------------------------------
 
 
-def run(model, gap, seed, test):
-    return M.Run(model, gap, seed, 0.0, test, 0.0)
+def test_the_family_is_every_pair_of_models_at_each_gap():
+    # 5 models: C(5, 2) = 10 pairs, at gaps 20 and 50
+    assert len(M.PAIRS) == 20 == len(set(M.PAIRS))
+    assert {t for *_, t in M.PAIRS} == {"recall, gap 20", "recall, gap 50"}
+    assert all(a != b for a, b, _ in M.PAIRS)
 
 
-def test_summary_table_and_claims_by_hand():
-    runs = [run("A", 50, s, t) for s, t in enumerate((0.1, 0.2, 0.3))]
-    runs += [run("B", 50, s, t) for s, t in enumerate((1.2, 1.5, 0.9))]
-    runs += [run("C", 50, s, t) for s, t in enumerate((0.25, 1.1, 1.3))]  # overlaps A
-    runs += [run("D", 50, s, t) for s, t in enumerate((1.05, 1.01, 1.02))]  # fails, but below B's worst
-    runs += [run("E", 50, s, t) for s, t in enumerate((0.01, 0.02, 0.03))]  # learned, better than A
-    stats = M.summary(runs)
-    assert stats[("A", 50)]["mean"] == pytest.approx(0.2)
-    assert stats[("A", 50)]["std"] == pytest.approx(np.sqrt(2 / 300))  # population std of 0.1, 0.2, 0.3
-    assert (stats[("B", 50)]["min"], stats[("B", 50)]["max"]) == (0.9, 1.5)
-    # A and E beat B and D (which failed, MSE >= 0.5, at every seed) at every seed; C overlaps A and B;
-    # D < B is not claimed (D never beats predicting 0), nor E < A (both learned), nor anything < C (C learned once)
-    assert sorted(M.claims(runs)) == [("A", "B", 50), ("A", "D", 50), ("E", "B", 50), ("E", "D", 50)]
+def test_predicting_zero_scores_one_at_every_gap():
+    for gap in M.STUDY_GAPS:
+        _, _, _, ys = M.recall_sets(gap, 2)
+        assert float(np.mean((ys - 0.0) ** 2)) == M.GUESS
+
+
+def test_table_reads_the_runs():
+    runs = [E.Run("GRU", "recall, gap 20", s, 0.0, v) for s, v in enumerate((0.1, 2.0, 0.3, 0.2))]
     text = M.table(runs)
-    assert "| A | 0.200 ± 0.082 (0.100–0.300) |" in text and "gap 50" in text and "3 seeds" in text
+    assert text.splitlines()[2] == "GRU  1/4      0.250 (0.175–0.725)"  # median of 0.1 0.2 0.3 2.0; q1 0.175, q3 0.725
 
 
-# --- the lesson's settings reproduce its claims ----------------------------------------------
+def test_no_ordering_survives_at_ten_seeds_and_the_table_shows_why():
+    _, runs = V.split_stored(V.stored_runs())
+    assert {r.seed for r in runs} == set(E.CLAIM_SEEDS + E.HELD_BACK_SEEDS)
+    comparisons = E.compare(runs, M.PAIRS, E.CLAIM_SEEDS)
+    assert len(comparisons) == 20 and all(c.n == len(E.CLAIM_SEEDS) for c in comparisons)
+    # nothing is 10 of 10 seeds one way, and nothing survives Holm over 20
+    assert E.claims(runs, M.PAIRS) == []
+    best = min(comparisons, key=lambda c: c.p)
+    assert best.p > E.ALPHA / len(M.PAIRS)
+    # what the lesson reads off the tables, on both seed sets
+    for seeds in (E.CLAIM_SEEDS, E.HELD_BACK_SEEDS):
+        s = E.summary(runs, M.guess(runs), seeds)
+        assert s[("LSTM b_f=3", "recall, gap 20")]["failed"] == 0
+        assert s[("LSTM b_f=0", "recall, gap 20")]["failed"] == 6
+        assert min(s[(m, "recall, gap 50")]["failed"] for m in M.LABELS) >= 4
+    assert E.oriented(best) == ("LSTM b_f=3", "LSTM b_f=1", "recall, gap 50")
+    assert min(best.below, best.n - best.below) == 1 and best.p < 0.01  # 9 of 10 seeds one way
 
 
-@pytest.fixture(scope="module")
-def claim_runs():
-    models = sorted({m for a, b, _ in M.CLAIMS for m in (a, b)})
-    gaps = sorted({g for *_, g in M.CLAIMS})
-    return M.compare(models=models, gaps=gaps, seeds=M.SEEDS)
-
-
-def test_the_claims_hold_at_every_seed(claim_runs):
-    assert len(M.SEEDS) >= 3
-    found = M.claims(claim_runs)
-    for claim in M.CLAIMS:
-        assert claim in found, (claim, M.table(claim_runs))
-
-
-def test_every_model_learns_the_short_gap():
-    runs = M.compare(gaps=(M.SHORT_GAP,), seeds=M.SEEDS)
-    assert {r.model for r in runs} == {m[0] for m in M.MODELS}
+@pytest.mark.slow
+def test_no_model_fails_the_short_gap():
+    # at 3 seeds every model was below 0.05 at gap 5; at 10 seeds the GRU is not (seed 7), so what is claimed is only
+    # that no run fails: 0/10 for every model
+    runs = M.compare(gaps=(M.SHORT_GAP,), seeds=E.CLAIM_SEEDS)
+    assert {(r.model, r.seed) for r in runs} == {(m, s) for m in M.LABELS for s in E.CLAIM_SEEDS}
     for r in runs:
-        assert r.test_mse < M.SHORT_GAP_MSE, r
+        assert r.test_mse < M.GUESS, r
+    assert max(r.test_mse for r in runs) > 0.05  # the old claim, which 10 seeds undo
 
 
 def test_runs_are_reproducible():
     a = M.one_run("GRU", 5, 1)
     b = M.one_run("GRU", 5, 1)
     assert (a.train_mse, a.test_mse) == (b.train_mse, b.test_mse)
+    assert (a.model, a.task, a.seed) == ("GRU", "recall, gap 5", 1)
 
 
 # --- exploding gradients and clipping ---------------------------------------------------------
