@@ -94,8 +94,10 @@ def test_no_ordering_survives_at_ten_seeds_and_the_table_shows_why():
         s = E.summary(runs, M.guess(runs), seeds)
         assert s[("LSTM b_f=3", "recall, gap 20")]["failed"] == 0
         assert s[("LSTM b_f=0", "recall, gap 20")]["failed"] == 6
-        assert min(s[(m, "recall, gap 50")]["failed"] for m in M.LABELS) >= 4
-    assert E.oriented(best) == ("LSTM b_f=3", "LSTM b_f=1", "recall, gap 50")
+        assert min(s[(m, "recall, gap 50")]["failed"] for m in M.LABELS) >= 3
+    # the lesson names the two closest: b_f = 3 below b_f = 0 and below b_f = 1 at gap 50, at the same p
+    closest = sorted(E.oriented(c) for c in comparisons if c.p == best.p)
+    assert closest == [("LSTM b_f=3", "LSTM b_f=0", "recall, gap 50"), ("LSTM b_f=3", "LSTM b_f=1", "recall, gap 50")]
     assert min(best.below, best.n - best.below) == 1 and best.p < 0.01  # 9 of 10 seeds one way
 
 
