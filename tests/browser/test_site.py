@@ -59,10 +59,11 @@ def site(tmp_path_factory) -> Path:
 
 
 def stored_pictures(nb) -> list[str]:
-    """sha256 of every explorer picture stored in the notebook (image/png beside a widget view)."""
+    """sha256 of every picture stored in the notebook: an explorer's (image/png beside a widget view) or a plain
+    image/png display (lesson 08's study results)."""
     return [hashlib.sha256(base64.b64decode(out["data"]["image/png"])).hexdigest()
             for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-            if WIDGET_VIEW in out.get("data", {}) and "image/png" in out["data"]]
+            if "image/png" in out.get("data", {})]
 
 
 def widget_reprs(nb) -> list[str]:
