@@ -28,13 +28,14 @@ LAB_DIR    := $(if $(wildcard notebooks),notebooks/,.)
 # Containers run as root; jupyter refuses that without --allow-root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab present test test-fast venv bench clean
+.PHONY: help lab present test test-fast venv check-store bench clean
 
 help:
 	@echo "make lab    open the notebooks in JupyterLab (http://127.0.0.1:8888)"
 	@echo "make present  classroom present mode: the lessons as apps for a projector (http://127.0.0.1:8866)"
 	@echo "make test   run every test (unit tests + strict nbval on notebooks/ + the numpy floor check)"
 	@echo "make test-fast  the fast loop: every test not marked slow, no nbval/browser/Binder/kernel matrix (.venv only)"
+	@echo "make check-store  recompute all 560 runs of lesson 08's stored study (~11 min; make test recomputes a sample)"
 	@echo "make venv   only make .venv (then: .venv/bin/python -m pytest tests/core/test_golden.py)"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make clean  remove .venv and caches"
@@ -131,6 +132,11 @@ test-fast: $(VENV)/.installed-test
 	$(PY) -m pytest -m "not slow" -p no:nbval
 
 venv: $(VENV)/.installed-test
+
+# Lesson 08's store (lstm_core/data/l08_study.npz) recomputed, all 560 runs (~11 min on one core): run it after
+# any change to the plain path or to lesson 08's trainings. `make test` recomputes one run of every model at every task.
+check-store: $(VENV)/.installed-test
+	LSTM_CHECK_STORE=1 $(PY) -m pytest -p no:nbval -p no:cacheprovider tests/lessons/test_l08_variants.py -k test_the_stored_runs_are_what_the_code_computes
 
 bench: $(VENV)/.installed-test
 	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \

@@ -484,15 +484,33 @@ STORED_DETAIL = ("c_end", "corr_c", "prod_f", "first_share", "corr_writes")
 STORE_PARTS = ("variants", "recall")
 
 
-def compute_store(parts=STORE_PARTS, callback=None):
-    """Every run the store holds: the variants at CLAIM_SEEDS and HELD_BACK_SEEDS (``"variants"``), l08_recall's
-    models at every gap of its study and the same seeds (``"recall"``). ``callback(done, total)`` after each job."""
+def store_jobs(parts=STORE_PARTS):
+    """The trainings behind the store, in its order: ``("variant", variant, seed)`` (one recall run and the two
+    sine runs) and ``("recall", label, (gap, seed))``, at CLAIM_SEEDS and HELD_BACK_SEEDS."""
     seeds = E.CLAIM_SEEDS + E.HELD_BACK_SEEDS
     jobs = []
     if "variants" in parts:
         jobs += [("variant", v, s) for v in VARIANTS for s in seeds]
     if "recall" in parts:
         jobs += [("recall", label, (gap, s)) for gap in R.STUDY_GAPS for label in R.LABELS for s in seeds]
+    return jobs
+
+
+def sample_jobs(jobs):
+    """One job of each model at each task: the n-th (model, gap) group in ``jobs`` at its (n mod 20)-th seed,
+    so the sample spans the seeds too (what ``make test`` recomputes; ``make check-store`` runs all)."""
+    groups = {}
+    for job in jobs:
+        kind, name, arg = job
+        groups.setdefault((kind, name, arg[0] if kind == "recall" else None), []).append(job)
+    return [members[n % len(members)] for n, members in enumerate(groups.values())]
+
+
+def compute_store(parts=STORE_PARTS, callback=None, jobs=None):
+    """Every run the store holds (or those of ``jobs``, a part of ``store_jobs()``): the variants at CLAIM_SEEDS
+    and HELD_BACK_SEEDS (``"variants"``), l08_recall's models at every gap of its study and the same seeds
+    (``"recall"``). ``callback(done, total)`` after each job."""
+    jobs = store_jobs(parts) if jobs is None else jobs
     out = []
     for n, (kind, name, arg) in enumerate(jobs):
         if kind == "variant":
