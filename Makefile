@@ -118,11 +118,15 @@ present: $(VENV)/.installed-lab
 	$(VENV)/bin/voila $(LAB_DIR) --template=present --theme=light \
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser
 
+# pytest-xdist: one worker per CPU (TEST_WORKERS=1 for one process); --dist loadfile keeps a file on one
+# worker, so a notebook's nbval cells run in order in one kernel and a module's server or venv is built once.
+TEST_WORKERS ?= auto
+
 # The main run also repeats the golden and CLI tests under every OpenBLAS kernel this CPU can
 # run, with both environments (tests/core/test_blas_kernels.py; LSTM_FLOOR_PYTHON names the floor's).
 test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
 	@if [ -n "$(MISSING_CORE_TESTS)" ]; then echo "Makefile: CORE_TESTS names files that do not exist: $(MISSING_CORE_TESTS)" >&2; exit 1; fi
-	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest $(NBVAL_ARGS)
+	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(NBVAL_ARGS)
 	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
 	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)
 

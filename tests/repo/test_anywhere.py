@@ -23,7 +23,7 @@ SITE_LOCK = ROOT / "requirements" / "site.txt"
 
 
 def make_variable(name: str) -> str:
-    (value,) = re.findall(rf"^{name}\s*:=\s*(.*)$", MAKEFILE.read_text(encoding="utf-8"), re.MULTILINE)
+    (value,) = re.findall(rf"^{name}\s*[:?]=\s*(.*)$", MAKEFILE.read_text(encoding="utf-8"), re.MULTILINE)
     return value.strip()
 
 
@@ -54,10 +54,11 @@ def makefile_commands() -> list[str]:
     text = MAKEFILE.read_text(encoding="utf-8")
     fill = {"$(LOCK)": make_variable("LOCK"), "$(LAB_DIR)": "notebooks/", "$(NBVAL_ARGS)":
             re.search(r"\$\(if \$\(NOTEBOOKS\),([^)]*)\)", make_variable("NBVAL_ARGS"))[1],
-            "$(PIP)": "python -m pip", "$(PY)": "python", "$(VENV)/bin/": "", "'": '"'}
+            "$(PIP)": "python -m pip", "$(PY)": "python", "$(VENV)/bin/": "", "'": '"',
+            "$(TEST_WORKERS)": make_variable("TEST_WORKERS")}
     wanted = [r"\$\(PYTHON\) -m venv \$\*", r"\$\(PIP\) install -c \$\(LOCK\) -e '\.\[lab\]'",
               r"\$\(VENV\)/bin/jupyter lab \$\(LAB_DIR\)", r"\$\(PIP\) install -r \$\(LOCK\) -e '\.\[lab,test\]'",
-              r"\$\(PY\) -m pytest \$\(NBVAL_ARGS\)"]
+              r"\$\(PY\) -m pytest -n \$\(TEST_WORKERS\) --dist loadfile \$\(NBVAL_ARGS\)"]
     out = []
     for pattern in wanted:
         match = re.search(pattern, text)
