@@ -133,7 +133,7 @@ test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
 # The fast loop: `pytest -m "not slow"` needs only .venv (no .venv-floor, no nbval, no browser,
 # no Binder venv, no kernel matrix: those are marked slow). `make test` still runs everything.
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest -m "not slow" -p no:nbval
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" -p no:nbval
 
 venv: $(VENV)/.installed-test
 
