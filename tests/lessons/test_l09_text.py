@@ -167,11 +167,13 @@ def test_the_fast_sampler_writes_the_plain_paths_text(tau):
 
 
 # --------------------------------------------------------------------------- what the lesson prints is stable
+# (slow: the lesson's live training and every number it prints, recomputed; nbval checks the same digits)
 @pytest.fixture(scope="module")
 def live():
     return text.live_run()
 
 
+@pytest.mark.slow
 def test_the_live_run_is_far_from_every_boundary_it_prints(live):
     params, record, samples = live
     for k in text.LIVE_CHECKPOINTS:
@@ -182,6 +184,7 @@ def test_the_live_run_is_far_from_every_boundary_it_prints(live):
     assert record["loss"][-1] < record["loss"][0] - 1.5, "the live run learns"
 
 
+@pytest.mark.slow
 def test_the_lessons_samples_and_numbers_are_far_from_every_boundary():
     for tau in text.TEMPERATURES:
         assert text.lesson_sample(tau).margin > SAFE, tau
