@@ -75,23 +75,34 @@ def layout_notes(request) -> dict:
     return request.config.stash[_layout_key]
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def _reports(config) -> list[tuple[str, str, str]]:
+    """(file name, title, text) of the latency table and the layout notes gathered in this process."""
     latency, layout = config.stash.get(_latency_key, None), config.stash.get(_layout_key, None)
+    out = []
     if latency and latency.rows:
-        table = latency.table()
-        terminalreporter.write_sep("-", "slider -> new plot image latency (keyboard step, in the page)")
-        terminalreporter.write_line(table)
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOT_DIR / "latency.txt").write_text(table + "\n", encoding="utf-8")
+        out.append(("latency", "slider -> new plot image latency (keyboard step, in the page)", latency.table()))
     if layout:
         lines = []
         for name, notes in layout.items():
             lines += [f"{name}: {note}" for note in notes] or [f"{name}: no layout problem detected"]
-        terminalreporter.write_sep("-", "explorer layout at 1280x800 (observations, not assertions)")
-        for line in lines:
-            terminalreporter.write_line(line)
+        out.append(("layout", "explorer layout at 1280x800 (observations, not assertions)", "\n".join(lines)))
+    return out
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Into tests/browser/screenshots/ (gitignored): under pytest-xdist a worker's terminal summary is not shown,
+    so each worker writes its own file (latency-gw0.txt, ...); benchmarks/browser_latency.py measures latency."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    for name, _, text in _reports(session.config):
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOT_DIR / "layout.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (SCREENSHOT_DIR / f"{name}{'-' + worker if worker else ''}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for _, title, text in _reports(config):
+        terminalreporter.write_sep("-", title)
+        for line in text.splitlines():
+            terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(config, items):
