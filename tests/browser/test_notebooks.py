@@ -260,7 +260,25 @@ def twin_check(factory: str, ex: ExplorerOnPage) -> list[str] | None:
     return problems
 
 
+#: how long the page's numbers may take to follow its sliders: the text panels follow the picture once no newer
+#: value waits (explore/explorers/base.py); on a loaded machine the settle's 400 ms quiet can come between two
+#: pictures of one burst of key presses. A wrong number is still wrong after this long.
+NUMBERS_FOLLOW_S = 15.0
+
+
 def numbers_problems(factory: str | None, args: str, ex: ExplorerOnPage) -> tuple[list[str], str]:
+    """What the page shows that lstm_core does not, for the page's slider values; asked again (after the page
+    settles) until it agrees or NUMBERS_FOLLOW_S have gone by."""
+    deadline = time.monotonic() + NUMBERS_FOLLOW_S
+    while True:
+        found, how = _numbers_problems_now(factory, args, ex)
+        if not found or time.monotonic() > deadline:
+            return found, how
+        time.sleep(0.5)
+        ex.settle()
+
+
+def _numbers_problems_now(factory: str | None, args: str, ex: ExplorerOnPage) -> tuple[list[str], str]:
     if factory in CHECKERS:
         return CHECKERS[factory][0](ex), f"lstm_core.forward on the page's values ({factory})"
     if factory and not args:
