@@ -93,6 +93,14 @@ def _two_prod(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
+def _two_square(a):
+    """_two_prod(a, a) in 12 operations instead of 17: Dekker's terms ah·al and al·ah are one term twice
+    (each partial sum of Dekker's is exact, so the order does not change the result)."""
+    p = a * a
+    ah, al = _split(a)
+    return p, ((ah * ah - p) + 2.0 * (ah * al)) + al * al
+
+
 def _dd_div(nh, nl, dh, dl):
     """(q1, q2): q1 + q2 = (nh + nl) / (dh + dl) to about 2^-104; q1 = fl(nh / dh)."""
     q1 = nh / dh
@@ -239,7 +247,7 @@ def _quick_parts(x):
     j = (-n - K * N).astype(np.intp)
     r_hi, r_lo = _two_sum(x - n * _L1, -(n * _L2))  # x - n L1 and n L2 exact, as in _exp_parts
     r_lo = r_lo - n * _L3
-    s2, t2 = _two_prod(r_hi, r_hi)
+    s2, t2 = _two_square(r_hi)
     u_hi, u_lo = _fast_two_sum(r_hi, 0.5 * s2)  # r + r²/2, its leading part exact
     rest = u_lo + (r_lo + (0.5 * t2 + r_hi * r_lo + s2 * r_hi * (1.0 / 6 + r_hi * (1.0 / 24 + r_hi * (1.0 / 120)))))
     qh, ql = q_hi[j], q_lo[j]
@@ -249,10 +257,12 @@ def _quick_parts(x):
 
 
 def _decided(hi, lo, bound):
-    """Where hi + lo (normalized) and any value within ``bound`` of it round to the same float, hi."""
-    up = np.nextafter(hi, np.inf) - hi  # exact (Sterbenz); the gap below is smaller at a power of 2
-    down = hi - np.nextafter(hi, -np.inf)
-    return (lo + bound < 0.5 * up) & (lo - bound > -0.5 * down)
+    """Where hi + lo (normalized) and any value within ``bound`` of it round to the same float, hi.
+
+    Ziv's test: the two ends of the interval round to the same float, so (rounding being monotonic) does
+    everything between them, hi + lo (which rounds to hi) included. lo ± bound are rounded too, which narrows
+    the interval by a relative 2^-53 of itself: the bounds are 2^8 times the errors, far more than that."""
+    return (hi + (lo + bound)) == (hi + (lo - bound))
 
 
 def _exp_careful(x):
@@ -341,13 +351,13 @@ def tanh(z):
     a_in = a if every else np.where(inside, a, 1.0)
     K, _, (qh, ql), (ch, cl), (b_hi, b_lo) = _quick_parts(-2.0 * a_in)
     # m = e^(-2a) - 1 = A + B' with A = 2^-K q - 1 (the table's c when K = 0) and B' = 2^-K B
-    k = -K.astype(np.intp)
-    sq_hi = np.ldexp(qh, k)  # exact: K <= 64
+    scale = np.ldexp(1.0, -K.astype(np.intp))  # 2^-K: each product below is exact (K <= 64, all stay normal)
+    sq_hi = qh * scale
     a_hi, a_lo = _two_sum(sq_hi, -1.0)
-    a_lo = a_lo + np.ldexp(ql, k)
+    a_lo = a_lo + ql * scale
     first = K == 0
     a_hi, a_lo = np.where(first, ch, a_hi), np.where(first, cl, a_lo)
-    t_hi, t_lo = _tanh_from_m(a_hi, a_lo, np.ldexp(b_hi, k), np.ldexp(b_lo, k))
+    t_hi, t_lo = _tanh_from_m(a_hi, a_lo, b_hi * scale, b_lo * scale)
     out = t_hi
     again = ~_decided(t_hi, t_lo, QUICK_BOUND_TANH * t_hi)
     if not every:
