@@ -298,6 +298,21 @@ def _tanh_from_m(a_hi, a_lo, b_hi, b_lo):
     return _fast_two_sum(q1, q2)
 
 
+def _exp_quick(x):
+    """The quick path of e^x for x in [X_MIN, X_MAX] (an array, or one numpy float64): ``(out, decided)``."""
+    K, _, (qh, ql), _, (b_hi, b_lo) = _quick_parts(x)
+    m_hi, m_lo = _fast_two_sum(qh, b_hi)  # m = q + B in (0.5, 1.0001)
+    m_lo = m_lo + (ql + b_lo)
+    m_hi, m_lo = _fast_two_sum(m_hi, m_lo)
+    return np.ldexp(m_hi, -K.astype(np.intp)), _decided(m_hi, m_lo, QUICK_BOUND_EXP)
+
+
+def _one_value(x):
+    """The value of a 1-element array as a numpy float64, or None: numpy's scalar arithmetic is IEEE's too, and
+    costs ~7 times less per operation than a 1-element array's (lessons 02, 04 and 05 run one-unit cells)."""
+    return x.reshape(-1)[0] if x.size == 1 else None
+
+
 def exp(x):
     """e^x, elementwise, correctly rounded, the same bits on every CPU.
 
@@ -306,16 +321,18 @@ def exp(x):
     no warnings. Returns float64, shaped like ``x``.
     """
     x, scalar = _as_float64(x)
+    v = _one_value(x)
+    if v is not None and SUBNORMAL_BELOW <= v <= X_MAX:  # one value the quick path can take (nan cannot)
+        with np.errstate(under="ignore"):
+            out, decided = _exp_quick(v)
+        if decided:
+            return out if scalar else np.full(x.shape, out)
     finite = (x >= X_MIN) & (x <= X_MAX)  # nan is in neither
     every = bool(finite.all())
     x_in = x if every else np.where(finite, x, 0.0)
     with np.errstate(under="ignore"):
-        K, _, (qh, ql), _, (b_hi, b_lo) = _quick_parts(x_in)
-        m_hi, m_lo = _fast_two_sum(qh, b_hi)  # m = q + B in (0.5, 1.0001)
-        m_lo = m_lo + (ql + b_lo)
-        m_hi, m_lo = _fast_two_sum(m_hi, m_lo)
-        out = np.ldexp(m_hi, -K.astype(np.intp))
-        again = ~_decided(m_hi, m_lo, QUICK_BOUND_EXP) | (x_in < SUBNORMAL_BELOW)
+        out, decided = _exp_quick(x_in)
+        again = ~decided | (x_in < SUBNORMAL_BELOW)
         if np.any(again):
             out[again] = _exp_careful(x_in[again])
     if not every:
@@ -336,6 +353,23 @@ def sigmoid(z):
     return 1.0 / (1.0 + exp(-np.asarray(z, dtype=np.float64)))
 
 
+def _tanh_quick(a):
+    """The quick path of tanh(a) for a in [2^-28, 22] (an array, or one numpy float64): ``(out, decided)``."""
+    K, _, (qh, ql), (ch, cl), (b_hi, b_lo) = _quick_parts(-2.0 * a)
+    # m = e^(-2a) - 1 = A + B' with A = 2^-K q - 1 (the table's c when K = 0) and B' = 2^-K B
+    scale = np.ldexp(1.0, -K.astype(np.intp))  # 2^-K: each product below is exact (K <= 64, all stay normal)
+    sq_hi = qh * scale
+    a_hi, a_lo = _two_sum(sq_hi, -1.0)
+    a_lo = a_lo + ql * scale
+    first = K == 0
+    if np.ndim(first) == 0:  # one value: no 0-d arrays from np.where
+        a_hi, a_lo = (ch, cl) if first else (a_hi, a_lo)
+    else:
+        a_hi, a_lo = np.where(first, ch, a_hi), np.where(first, cl, a_lo)
+    t_hi, t_lo = _tanh_from_m(a_hi, a_lo, b_hi * scale, b_lo * scale)
+    return t_hi, _decided(t_hi, t_lo, QUICK_BOUND_TANH * t_hi)
+
+
 def tanh(z):
     """tanh(z), elementwise, correctly rounded, the same bits on every CPU.
 
@@ -345,21 +379,18 @@ def tanh(z):
     |z| > 22 and ±inf, nan for nan; no warnings. Returns float64, shaped like ``z``.
     """
     z, scalar = _as_float64(z)
+    v = _one_value(z)
+    if v is not None and 2.0 ** -28 <= abs(v) <= 22.0:  # one value the quick path can take (nan cannot)
+        out, decided = _tanh_quick(abs(v))
+        if decided:
+            out = np.copysign(out, v)
+            return out if scalar else np.full(z.shape, out)
     a = np.abs(z)
     inside = (a >= 2.0 ** -28) & (a <= 22.0)  # nan is outside both
     every = bool(inside.all())
     a_in = a if every else np.where(inside, a, 1.0)
-    K, _, (qh, ql), (ch, cl), (b_hi, b_lo) = _quick_parts(-2.0 * a_in)
-    # m = e^(-2a) - 1 = A + B' with A = 2^-K q - 1 (the table's c when K = 0) and B' = 2^-K B
-    scale = np.ldexp(1.0, -K.astype(np.intp))  # 2^-K: each product below is exact (K <= 64, all stay normal)
-    sq_hi = qh * scale
-    a_hi, a_lo = _two_sum(sq_hi, -1.0)
-    a_lo = a_lo + ql * scale
-    first = K == 0
-    a_hi, a_lo = np.where(first, ch, a_hi), np.where(first, cl, a_lo)
-    t_hi, t_lo = _tanh_from_m(a_hi, a_lo, b_hi * scale, b_lo * scale)
-    out = t_hi
-    again = ~_decided(t_hi, t_lo, QUICK_BOUND_TANH * t_hi)
+    out, decided = _tanh_quick(a_in)
+    again = ~decided
     if not every:
         again &= inside
     if np.any(again):
