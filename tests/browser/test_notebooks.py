@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks import CHECKERS, explorer_calls
+from .checks import CHECKERS, explorer_calls, until_agreed
 from .pages import ExplorerOnPage, close_to_shown, numbers, screenshot_element, wait_kernel_idle
 from .servers import NOTEBOOK_DIR, start_jupyterlab, stop_jupyterlab
 
@@ -219,7 +219,7 @@ def test_a_key_press_shows_the_picture_before_any_text(notebook):
 # --- sliders -----------------------------------------------------------------------------------
 
 
-def twin_check(factory: str, ex: ExplorerOnPage) -> list[str] | None:
+def twin_check(factory: str, ex: ExplorerOnPage) -> list[str]:
     """For an explorer kind without its own checker: the same explorer built in this process
     from the page's slider values; every number in its text panels must be the page's.
 
@@ -260,29 +260,13 @@ def twin_check(factory: str, ex: ExplorerOnPage) -> list[str] | None:
     return problems
 
 
-#: how long the page's numbers may take to follow its sliders: the text panels follow the picture once no newer
-#: value waits (explore/explorers/base.py); on a loaded machine the settle's 400 ms quiet can come between two
-#: pictures of one burst of key presses. A wrong number is still wrong after this long.
-NUMBERS_FOLLOW_S = 15.0
-
-
 def numbers_problems(factory: str | None, args: str, ex: ExplorerOnPage) -> tuple[list[str], str]:
-    """What the page shows that lstm_core does not, for the page's slider values; asked again (after the page
-    settles) until it agrees or NUMBERS_FOLLOW_S have gone by."""
-    deadline = time.monotonic() + NUMBERS_FOLLOW_S
-    while True:
-        found, how = _numbers_problems_now(factory, args, ex)
-        if not found or time.monotonic() > deadline:
-            return found, how
-        time.sleep(0.5)
-        ex.settle()
-
-
-def _numbers_problems_now(factory: str | None, args: str, ex: ExplorerOnPage) -> tuple[list[str], str]:
+    """What the page shows that lstm_core does not, for the page's slider values (once the page has caught up)."""
     if factory in CHECKERS:
-        return CHECKERS[factory][0](ex), f"lstm_core.forward on the page's values ({factory})"
+        return until_agreed(CHECKERS[factory][0], ex), f"lstm_core.forward on the page's values ({factory})"
     if factory and not args:
-        return twin_check(factory, ex), f"the same explorer rebuilt from the page's values ({factory})"
+        return (until_agreed(lambda e: twin_check(factory, e), ex),
+                f"the same explorer rebuilt from the page's values ({factory})")
     return [], "not checked (explorer kind unknown or built with arguments)"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .checks import CHECKERS, explorer_calls
+from .checks import CHECKERS, explorer_calls, until_agreed
 from .pages import ExplorerOnPage, screenshot_element, wait_explorers_drawn
 from .servers import NOTEBOOK_DIR, start_voila
 
@@ -105,7 +105,7 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
         assert abs(moved - slider.value) > 1e-9, f"{slider.label} did not move ({slider.readout})"
         assert ex.plot_digest() != before, f"the plot did not change after moving {slider.label}"
         if factory in CHECKERS:
-            problems = CHECKERS[factory][0](ex)
+            problems = until_agreed(CHECKERS[factory][0], ex)
             assert not problems, "\n".join(problems)
         page.screenshot(path=str(screenshot_dir / f"voila_{path.stem}_after.png"))
         screenshot_element(page, ex.root, screenshot_dir / f"voila_{path.stem}_explorer_after.png", PROJECTOR["width"])
