@@ -140,7 +140,7 @@ venv: $(VENV)/.installed-test
 # Lesson 08's store (lstm_core/data/l08_study.npz) recomputed, all 560 runs (~11 min on one core): run it after
 # any change to the plain path or to lesson 08's trainings. `make test` recomputes one run of every model at every task.
 check-store: $(VENV)/.installed-test
-	LSTM_CHECK_STORE=1 $(PY) -m pytest -p no:nbval -p no:cacheprovider tests/lessons/test_l08_variants.py -k test_the_stored_runs_are_what_the_code_computes
+	LSTM_CHECK_STORE=1 $(PY) -m pytest -p no:nbval -p no:cacheprovider tests/lessons/test_l08_store.py -k test_the_stored_runs_are_what_the_code_computes
 
 bench: $(VENV)/.installed-test
 	@if [ ! -d benchmarks ]; then echo "no benchmarks/ yet"; exit 0; fi; \

@@ -23,13 +23,12 @@ c* = g: a running average of the candidates, never larger than |g| <= 1.
 The study (``compare_variants``, ``study``): every variant trained on two tasks with the same seeds, data and
 budget, judged on held-out data; ``lstm_core.lessons.experiments`` counts the failures, tests every variant against
 the vanilla cell (Wilcoxon, Holm) on the claim seeds, and checks what survives on seeds held back. The runs the
-lesson does not train itself are stored in ``STORE`` (``python -m lstm_core.lessons.l08_variants --store``).
+lesson does not train itself are stored with the package (``lstm_core.lessons.l08_store``).
 """
 
 import math
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -471,85 +470,6 @@ def chance_lines(runs):
     return lines
 
 
-# ---------------------------------------------------------------------- the stored runs
-
-#: every run of the study (the variants and the recall models, at the claim seeds and the held-back seeds), written
-#: by ``python -m lstm_core.lessons.l08_variants --store`` and checked by a slow test. On the plain path (the same bits
-#: on every CPU) the 380 trainings take about 10 minutes of CPU, too long for a lesson: the lesson re-trains a part of
-#: them and checks that part against the store.
-STORE = Path(__file__).resolve().parents[1] / "data" / "l08_study.npz"
-#: the ``detail`` entries kept in the store
-STORED_DETAIL = ("c_end", "corr_c", "prod_f", "first_share", "corr_writes")
-#: the parts of the store, each computed by ``compute_store``
-STORE_PARTS = ("variants", "recall")
-
-
-def store_jobs(parts=STORE_PARTS):
-    """The trainings behind the store, in its order: ``("variant", variant, seed)`` (one recall run and the two
-    sine runs) and ``("recall", label, (gap, seed))``, at CLAIM_SEEDS and HELD_BACK_SEEDS."""
-    seeds = E.CLAIM_SEEDS + E.HELD_BACK_SEEDS
-    jobs = []
-    if "variants" in parts:
-        jobs += [("variant", v, s) for v in VARIANTS for s in seeds]
-    if "recall" in parts:
-        jobs += [("recall", label, (gap, s)) for gap in R.STUDY_GAPS for label in R.LABELS for s in seeds]
-    return jobs
-
-
-def sample_jobs(jobs):
-    """One job of each model at each task: the n-th (model, gap) group in ``jobs`` at its (n mod 20)-th seed,
-    so the sample spans the seeds too (what ``make test`` recomputes; ``make check-store`` runs all)."""
-    groups = {}
-    for job in jobs:
-        kind, name, arg = job
-        groups.setdefault((kind, name, arg[0] if kind == "recall" else None), []).append(job)
-    return [members[n % len(members)] for n, members in enumerate(groups.values())]
-
-
-def compute_store(parts=STORE_PARTS, callback=None, jobs=None):
-    """Every run the store holds (or those of ``jobs``, a part of ``store_jobs()``): the variants at CLAIM_SEEDS
-    and HELD_BACK_SEEDS (``"variants"``), l08_recall's models at every gap of its study and the same seeds
-    (``"recall"``). ``callback(done, total)`` after each job."""
-    jobs = store_jobs(parts) if jobs is None else jobs
-    out = []
-    for n, (kind, name, arg) in enumerate(jobs):
-        if kind == "variant":
-            out.append(recall_result(name, arg))
-            out.extend(sine_results(name, arg))
-        else:
-            out.append(R.one_run(name, *arg))
-        if callback is not None:
-            callback(n + 1, len(jobs))
-    return out
-
-
-def save_store(runs, path=STORE):
-    """Write ``runs`` as arrays (no pickles): model, task, seed, train_mse, test_mse and STORED_DETAIL."""
-    arrays = dict(model=np.array([r.model for r in runs]), task=np.array([r.task for r in runs]),
-                  seed=np.array([r.seed for r in runs]), train_mse=np.array([r.train_mse for r in runs]),
-                  test_mse=np.array([r.test_mse for r in runs]))
-    for k in STORED_DETAIL:
-        arrays[k] = np.array([r.detail.get(k, np.nan) for r in runs])
-    np.savez_compressed(path, **arrays)
-
-
-def stored_runs(path=STORE):
-    """The stored runs, as experiments.Run (seconds 0: CPU time is not stored)."""
-    with np.load(path, allow_pickle=False) as z:
-        cols = {k: z[k] for k in z.files}
-    out = []
-    for n in range(len(cols["seed"])):
-        detail = {k: float(cols[k][n]) for k in STORED_DETAIL if not np.isnan(cols[k][n])}
-        out.append(E.Run(str(cols["model"][n]), str(cols["task"][n]), int(cols["seed"][n]),
-                         float(cols["train_mse"][n]), float(cols["test_mse"][n]), 0.0, detail))
-    return out
-
-
-def split_stored(runs):
-    """``(variant runs, recall-model runs)`` of the stored runs."""
-    return [r for r in runs if r.model in VARIANTS], [r for r in runs if r.model not in VARIANTS]
-
-
 # ====================================================================== the GRU beside the LSTM
 
 
@@ -714,25 +634,9 @@ def question(key):
 
 
 def main(argv=None):
-    """``--store``: recompute the stored runs and write STORE. Otherwise run the whole study (the variants at both
-    seed sets) and print the table, the family of comparisons and what holds."""
-    import sys
-
-    argv = sys.argv[1:] if argv is None else argv
+    """Run the whole study (the variants at both seed sets) and print the table, the family of comparisons and
+    what holds. (The stored runs are written by ``python -m lstm_core.lessons.l08_store``.)"""
     start = time.process_time()
-    if argv[:1] == ["--store"]:
-        # --store: every part into STORE; --store PART OUT.npz: one part (to run the parts side by side), then
-        # --merge A.npz B.npz joins them into STORE
-        parts, path = (STORE_PARTS, STORE) if len(argv) == 1 else ((argv[1],), Path(argv[2]))
-        runs = compute_store(parts, callback=lambda done, total: print(f"\r{done}/{total} jobs", end="", flush=True))
-        save_store(runs, path)
-        print(f"\nwrote {len(runs)} runs to {path} ({time.process_time() - start:.1f} s CPU)")
-        return
-    if argv[:1] == ["--merge"]:
-        runs = [r for p in argv[1:] for r in stored_runs(Path(p))]
-        save_store(runs)
-        print(f"wrote {len(runs)} runs to {STORE}")
-        return
     runs = compare_variants(seeds=E.CLAIM_SEEDS + E.HELD_BACK_SEEDS)
     print("\n".join(E.report_lines(runs, PAIRS, GUESS_MSE, VARIANT_SHORT)))
     print(f"\nsettings: recall {R.RECALL_TASK} {R.RECALL_MODEL} {R.RECALL_TRAINING} {VARIANT_RECALL}; "

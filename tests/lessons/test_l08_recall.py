@@ -6,7 +6,7 @@ import pytest
 
 from lstm_core.lessons import experiments as E
 from lstm_core.lessons import l08_recall as M
-from lstm_core.lessons import l08_variants as V
+from lstm_core.lessons import l08_store as S
 from lstm_core.tasks import delayed_recall
 
 # --- the task --------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ def test_table_reads_the_runs():
 
 
 def test_no_ordering_survives_at_ten_seeds_and_the_table_shows_why():
-    _, runs = V.split_stored(V.stored_runs())
+    _, runs = S.split_stored(S.stored_runs())
     assert {r.seed for r in runs} == set(E.CLAIM_SEEDS + E.HELD_BACK_SEEDS)
     comparisons = E.compare(runs, M.PAIRS, E.CLAIM_SEEDS)
     assert len(comparisons) == 20 and all(c.n == len(E.CLAIM_SEEDS) for c in comparisons)

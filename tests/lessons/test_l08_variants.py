@@ -1,9 +1,8 @@
 """Lesson 08: the variants of the one-unit cell (checked against a cell written out here by hand), the study's pieces
-(on runs built by hand), the study itself (on the stored runs; slow: one run of every model at every task recomputed, and with `make check-store` all 560), the
-GRU pieces, and the questions (each answer recomputed here)."""
+(on runs built by hand), the study itself (on the stored runs; that they are what the code computes is
+test_l08_store.py's), the GRU pieces, and the questions (each answer recomputed here)."""
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from lstm_core import VARIANTS, GRUParams, LSTMParams, forward
 from lstm_core.lessons import l08_variants as V
 from lstm_core.lessons import experiments as E
 from lstm_core.lessons import l08_recall as R
+from lstm_core.lessons import l08_store as S
 from lstm_core.lessons.questions import check
 
 from helpers.questions import assert_right, assert_wrong_gets_the_hint
@@ -239,44 +239,6 @@ def test_triple_orderings_and_chance_lines_on_runs_built_by_hand():
     assert k.shape == (V.CHANCE["draws"],) and abs(k.mean() - 1.5) < 0.15  # 30 pairs · 1/20
 
 
-def test_the_store_round_trips(tmp_path):
-    runs = [run("vanilla", V.TASKS[1], 11, 0.25, c_end=1.5), E.Run("GRU", "recall, gap 50", 3, 0.5, 1.2)]
-    V.save_store(runs, tmp_path / "s.npz")
-    back = V.stored_runs(tmp_path / "s.npz")
-    assert back == runs and back[0].detail == {"c_end": 1.5} and back[1].detail == {}
-
-
-def test_the_store_holds_every_run_the_lesson_reads():
-    variant_runs, recall_runs = V.split_stored(V.stored_runs())
-    seeds = E.CLAIM_SEEDS + E.HELD_BACK_SEEDS
-    assert {(r.model, r.task, r.seed) for r in variant_runs} == {(v, t, s) for v in VARIANTS for t in V.TASKS
-                                                                 for s in seeds}
-    assert {(r.model, r.task, r.seed) for r in recall_runs} == {
-        (m, R.task_name(g), s) for m in R.LABELS for g in R.STUDY_GAPS for s in seeds}
-    assert all(set(r.detail) == set(V.STORED_DETAIL) for r in variant_runs if r.task == V.TASKS[0])
-
-
-def test_one_stored_run_of_each_kind_is_what_the_code_computes():
-    stored = {(r.model, r.task, r.seed): r for r in V.stored_runs()}
-    for r in V.sine_results("no_forget_gate", 12):
-        assert (r.test_mse, r.detail["c_end"]) == (stored[(r.model, r.task, 12)].test_mse,
-                                                   stored[(r.model, r.task, 12)].detail["c_end"])
-    r = V.recall_result("coupled_input_forget", 1)
-    assert r.test_mse == stored[(r.model, r.task, 1)].test_mse and r.detail == stored[(r.model, r.task, 1)].detail
-    r = R.one_run("tanh RNN", 20, 4)
-    assert (r.train_mse, r.test_mse) == (stored[(r.model, r.task, 4)].train_mse, stored[(r.model, r.task, 4)].test_mse)
-
-
-def test_the_vanilla_recall_runs_are_l08_recalls_lstm_at_b_f_1():
-    # in the store they were trained twice, once as the vanilla variant and once as l08_recall's LSTM at b_f = 1
-    stored = {(r.model, r.task, r.seed): r for r in V.stored_runs()}
-    for seed in E.CLAIM_SEEDS + E.HELD_BACK_SEEDS:
-        ours, theirs = stored[("vanilla", "recall, gap 20", seed)], stored[("LSTM b_f=1", "recall, gap 20", seed)]
-        assert (ours.train_mse, ours.test_mse) == (theirs.train_mse, theirs.test_mse)
-    live = V.recall_result("vanilla", 1)
-    assert live.test_mse == R.one_run("LSTM b_f=1", 20, 1).test_mse == stored[("vanilla", "recall, gap 20", 1)].test_mse
-
-
 def test_the_progress_callback_reaches_its_total():
     seen = []
     V.compare_variants(variants=("coupled_input_forget",), seeds=(0,), callback=lambda done, total: seen.append(
@@ -295,7 +257,7 @@ def test_the_progress_callback_reaches_its_total():
 
 @pytest.fixture(scope="module")
 def all_runs():
-    return V.split_stored(V.stored_runs())[0]
+    return S.split_stored(S.stored_runs())[0]
 
 
 def test_the_claims_are_what_the_claim_seeds_support_and_hold_on_the_held_back_seeds(all_runs):
@@ -337,43 +299,6 @@ def test_what_the_lesson_says_about_the_runs(all_runs):
         assert all(len(V.triple_orderings(all_runs, task, t)) < 3 for t in V.TRIPLES)
         assert 0.2 < np.mean(V.chance_counts(all_runs, task) >= 3) < 0.3
     assert all(len(V.triple_orderings(all_runs, V.TASKS[2], t)) >= 5 for t in V.TRIPLES)
-
-
-def assert_recomputed_as_stored(fresh):
-    stored = {(r.model, r.task, r.seed): r for r in V.stored_runs()}
-    for a in fresh:
-        b = stored[(a.model, a.task, a.seed)]
-        assert (a.train_mse, a.test_mse) == (b.train_mse, b.test_mse), a
-        assert {k: a.detail[k] for k in V.STORED_DETAIL if k in a.detail} == b.detail, a
-
-
-def test_the_store_sample_spans_every_model_task_and_many_seeds():
-    jobs = V.store_jobs()
-    sample = V.sample_jobs(jobs)
-    assert len(jobs) == len(VARIANTS) * 20 + len(R.STUDY_GAPS) * len(R.LABELS) * 20
-    groups = {(k, n, a[0] if k == "recall" else None) for k, n, a in sample}
-    assert len(sample) == len(groups) == len(VARIANTS) + len(R.STUDY_GAPS) * len(R.LABELS)
-    seeds = [a if k == "variant" else a[1] for k, _, a in sample]
-    assert len(set(seeds)) >= 15 and set(sample) <= set(jobs)
-
-
-@pytest.mark.slow
-def test_one_run_of_every_model_at_every_task_is_what_the_store_holds():
-    """make test's share of the store check: the sample above (any change to the plain path moves the last bits of
-    nearly every run: 545 of 560 moved when the seams landed); ``make check-store`` recomputes all of them."""
-    fresh = V.compute_store(jobs=V.sample_jobs(V.store_jobs()))
-    assert len(fresh) == len(VARIANTS) * 3 + len(R.STUDY_GAPS) * len(R.LABELS)
-    assert_recomputed_as_stored(fresh)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("LSTM_CHECK_STORE") != "1",
-                    reason="recomputes all 560 runs (~11 min): `make check-store` runs it")
-def test_the_stored_runs_are_what_the_code_computes():
-    fresh = V.compute_store()
-    stored = V.stored_runs()
-    assert [(r.model, r.task, r.seed) for r in fresh] == [(r.model, r.task, r.seed) for r in stored]
-    assert_recomputed_as_stored(fresh)
 
 
 # --- the GRU beside the LSTM ----------------------------------------------------------------------
