@@ -23,7 +23,7 @@ from .checks import as_float_array, expect_shape
 from .gates import GATES
 
 # The worked examples' words for the gates, mapped to the symbols.
-SEED_GATE_KEYS = {"input": "i", "forget": "f", "cell": "g", "output": "o"}
+EXAMPLE_GATE_KEYS = {"input": "i", "forget": "f", "cell": "g", "output": "o"}
 
 
 @dataclass(eq=False, repr=False)
@@ -117,7 +117,7 @@ class LSTMParams(LayerArrays):
             if not isinstance(triple, (tuple, list)) or len(triple) != 3:
                 raise ValueError(f"{word}: expected a triple (W_x, W_h, b), got {triple!r}")
             wx, wh, bb = (as_float_array(f"{word}[{j}]", v) for j, v in enumerate(triple))
-            parts[SEED_GATE_KEYS[word]] = (
+            parts[EXAMPLE_GATE_KEYS[word]] = (
                 np.atleast_2d(wx) if wx.ndim == 0 else wx,
                 np.atleast_2d(wh) if wh.ndim == 0 else wh,
                 bb.reshape(1) if bb.ndim == 0 else bb,

@@ -19,7 +19,7 @@ import numpy as np
 from lstm_core import GATES, LSTMParams, forward
 from .pages import ExplorerOnPage, close_to_shown
 
-# the seeds' step printouts (lstm_core/walkthrough.py prints these labels)
+# the worked examples' step printouts (lstm_core/walkthrough.py prints these labels)
 VECTOR_DETAIL_LABELS = {
     "Forget gate": "f",
     "Input gate": "i",
@@ -60,7 +60,7 @@ def check_equations(ex: ExplorerOnPage, trace, unit: int = 0) -> list[str]:
     return problems
 
 
-# --- lesson 02: the scalar seed ------------------------------------------------------------
+# --- lesson 02: the scalar worked example ------------------------------------------------------------
 
 
 def scalar_from_page(values: dict[str, float]):
@@ -102,7 +102,7 @@ def check_scalar(ex: ExplorerOnPage) -> list[str]:
     return problems + check_equations(ex, trace)
 
 
-def scalar_seed_values() -> dict[str, float]:
+def scalar_example_values() -> dict[str, float]:
     from lstm_core.examples import scalar_example
 
     params, xs = scalar_example()
@@ -115,7 +115,7 @@ def scalar_seed_values() -> dict[str, float]:
     return values
 
 
-# --- lesson 03: the vector seed ----------------------------------------------------------------
+# --- lesson 03: the vector worked example ----------------------------------------------------------------
 
 
 def vector_from_page(values: dict[str, float]):
@@ -141,7 +141,7 @@ def check_vector(ex: ExplorerOnPage) -> list[str]:
         problems.append("no 'Final Prediction' line")
     elif not close_to_shown(match[1], y):
         problems.append(f"Final Prediction: page {match[1]}, lstm_core {y!r}")
-    # the step details: six labelled vectors per step, in the seeds' order
+    # the step details: six labelled vectors per step, in the worked examples' order
     found = re.findall(r"(" + "|".join(VECTOR_DETAIL_LABELS) + r"): \[([^\]]*)\]", text)
     if len(found) != 6 * trace.T:
         problems.append(f"step details: {len(found)} labelled vectors, expected {6 * trace.T}")
@@ -154,7 +154,7 @@ def check_vector(ex: ExplorerOnPage) -> list[str]:
     return problems + check_equations(ex, trace, unit=0)  # the diagram/equations show unit 1 unless changed
 
 
-def vector_seed_values() -> dict[str, float]:
+def vector_example_values() -> dict[str, float]:
     from lstm_core.examples import vector_example
 
     params, xs = vector_example()
@@ -233,10 +233,10 @@ def until_agreed(check, ex: ExplorerOnPage) -> list[str]:
 
 # --- registry -------------------------------------------------------------------------------------
 
-# factory name (as called in the notebook) -> (numbers checker, the seed's slider values or None)
+# factory name (as called in the notebook) -> (numbers checker, the worked example's slider values or None)
 CHECKERS = {
-    "scalar_walkthrough": (check_scalar, scalar_seed_values),
-    "vector_walkthrough": (check_vector, vector_seed_values),
+    "scalar_walkthrough": (check_scalar, scalar_example_values),
+    "vector_walkthrough": (check_vector, vector_example_values),
     "sampler": (check_sampler, lambda: {"τ": 1.0}),
     "cell_units": (check_unit, None),
     "gates_over_text": (check_unit, None),

@@ -14,7 +14,7 @@ OPENBLAS_CORETYPE set:
 - tests/core/test_golden.py and tests/core/test_cli.py, in this environment and in the floor environment
   (LSTM_FLOOR_PYTHON, set by `make test`: the oldest numpy pyproject.toml admits);
 - `python -m lstm_core walkthrough --example vector` prints the worked example's Final Prediction line,
-  read from tests/seeds/vector_lstm_worked_example.txt;
+  read from tests/worked_examples/vector_lstm_worked_example.txt;
 - lessons 02 and 03, executed with nbclient (the kernel process inherits OPENBLAS_CORETYPE):
   their text outputs equal the stored ones. Widget views are left out (their text lives in the
   browser; tests/browser checks it).
@@ -43,7 +43,7 @@ import pytest
 pytestmark = pytest.mark.slow  # subprocesses under every kernel: out of the fast loop
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTOR_EXAMPLE = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
+VECTOR_EXAMPLE = ROOT / "tests" / "worked_examples" / "vector_lstm_worked_example.txt"
 LESSONS = [ROOT / "notebooks" / name for name in ("02_one_lstm_step_by_hand.ipynb", "03_a_vector_lstm.ipynb")]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 TIMEOUT_S = 600  # a hang, not a speed target

@@ -1,7 +1,7 @@
 """``python -m lstm_core walkthrough``: its output is the worked examples' printed text, line by line.
 
-The expected text is read from the worked examples' files at test time (tests/seeds/ holds committed
-copies of shared/seeds/; when shared/seeds sits beside the repository, the copies must
+The expected text is read from the worked examples' files at test time (tests/worked_examples/ holds
+committed copies of shared/seeds/; when shared/seeds sits beside the repository, the copies must
 equal it).
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEED_FILES = ("vector_lstm_worked_example.txt", "scalar_lstm_worked_example.txt")
+EXAMPLES = Path(__file__).resolve().parents[1] / "worked_examples"
+SHARED_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+EXAMPLE_FILES = ("vector_lstm_worked_example.txt", "scalar_lstm_worked_example.txt")
 
 
 def run_cli(*args):
@@ -36,7 +36,7 @@ def printed_block(filename, first, last):
 
     Output lines start in column 0; the code that printed them is indented, so it never matches.
     """
-    lines = (SEEDS / filename).read_text(encoding="utf-8").splitlines()
+    lines = (EXAMPLES / filename).read_text(encoding="utf-8").splitlines()
     starts = [n for n, line in enumerate(lines) if line.startswith(first)]
     assert len(starts) == 1, f"{filename}: expected one printed line starting {first!r}, found {len(starts)}"
     ends = [n for n, line in enumerate(lines) if line.startswith(last) and n > starts[0]]
@@ -50,19 +50,19 @@ def assert_same_lines(got, want):
     assert len(got) == len(want), f"got {len(got)} lines, the worked example printed {len(want)}"
 
 
-@pytest.mark.parametrize("name", SEED_FILES)
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
 def test_worked_example_copies_match_shared(name):
-    if not SHARED_SEEDS.is_dir():
-        pytest.skip(f"{SHARED_SEEDS} is not beside the repository")
-    assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
+    if not SHARED_EXAMPLES.is_dir():
+        pytest.skip(f"{SHARED_EXAMPLES} is not beside the repository")
+    assert (EXAMPLES / name).read_bytes() == (SHARED_EXAMPLES / name).read_bytes()
 
 
 def test_worked_example_blocks_are_what_we_think():
     """Guards the parser: the blocks hold the right number of lines and the known end lines."""
-    vector = printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:")
+    vector = printed_block(EXAMPLE_FILES[0], "Initial states:", "Final Prediction:")
     assert len(vector) == 1 + 1 + 3 * 8 + 1  # header, blank, 3 * (title, 6 values, blank), prediction
     assert vector[0] == "Initial states: h0 = [0. 0.], c0 = [0. 0.]"
-    scalar = printed_block(SEED_FILES[1], "Time Step 1:", "Predicted Next Value:")
+    scalar = printed_block(EXAMPLE_FILES[1], "Time Step 1:", "Predicted Next Value:")
     assert len(scalar) == 3 * 8 + 1
     assert scalar[-1] == "Predicted Next Value: 3.4827"
 
@@ -76,11 +76,11 @@ def assert_walkthrough_prints(example, want):
 
 
 def test_walkthrough_vector_prints_the_worked_example():
-    assert_walkthrough_prints("vector", printed_block(SEED_FILES[0], "Initial states:", "Final Prediction:"))
+    assert_walkthrough_prints("vector", printed_block(EXAMPLE_FILES[0], "Initial states:", "Final Prediction:"))
 
 
 def test_walkthrough_scalar_prints_the_worked_example():
-    assert_walkthrough_prints("scalar", printed_block(SEED_FILES[1], "Time Step 1:", "Predicted Next Value:"))
+    assert_walkthrough_prints("scalar", printed_block(EXAMPLE_FILES[1], "Time Step 1:", "Predicted Next Value:"))
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from lstm_core.examples import vector_details, vector_example
 from lstm_core.sequence import forward
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
+EXAMPLE = ROOT / "tests" / "worked_examples" / "vector_lstm_worked_example.txt"
 
 
 # --- references ---------------------------------------------------------------------------------
@@ -155,19 +155,19 @@ def test_the_cell_takes_its_activations_from_here():
 
 # --- why σ is the formula, not σ correctly rounded ---------------------------------------------
 
-def seed_prediction() -> str:
-    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.startswith("Final Prediction:")]
+def example_prediction() -> str:
+    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.startswith("Final Prediction:")]
     assert len(lines) == 1
     return lines[0]
 
 
-def test_the_formula_prints_the_seed_and_a_correctly_rounded_sigmoid_would_not(monkeypatch):
+def test_the_formula_prints_the_worked_example_and_a_correctly_rounded_sigmoid_would_not(monkeypatch):
     def prediction():
         return [line for line in vector_details(forward(*vector_example())).splitlines() if "Final Prediction" in line][0]
-    assert prediction() == seed_prediction()  # ...5376
+    assert prediction() == example_prediction()  # ...5376
     monkeypatch.setattr(cell, "sigmoid", np.vectorize(ref_sigmoid_correctly_rounded, otypes=[float]))
     other = prediction()
-    assert other != seed_prediction() and other.startswith("Final Prediction: 0.6893280487995377")
+    assert other != example_prediction() and other.startswith("Final Prediction: 0.6893280487995377")
 
 
 # --- the same bits at every numpy SIMD level ---------------------------------------------------
@@ -192,7 +192,7 @@ def level_params():
 
 
 @pytest.mark.parametrize("level, disable", level_params())
-def test_same_bits_and_the_seeds_prediction_at_level(level, disable):
+def test_same_bits_and_the_worked_examples_prediction_at_level(level, disable):
     cpu_levels.assert_level_took(sys.executable, level, disable)
     env = cpu_levels.level_env(disable)
     env["PYTHONPATH"] = str(ROOT) + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -204,5 +204,5 @@ def test_same_bits_and_the_seeds_prediction_at_level(level, disable):
     cli = subprocess.run([sys.executable, "-m", "lstm_core", "walkthrough", "--example", "vector"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=300)
     assert cli.returncode == 0, cli.stderr
-    assert seed_prediction() in cli.stdout.splitlines(), f"{level}: {cli.stdout.splitlines()[-1]}"
-    assert "0.6893280487995376" in seed_prediction()
+    assert example_prediction() in cli.stdout.splitlines(), f"{level}: {cli.stdout.splitlines()[-1]}"
+    assert "0.6893280487995376" in example_prediction()

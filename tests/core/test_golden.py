@@ -1,4 +1,4 @@
-"""The two worked examples the suite grew out of (shared/seeds, copied to tests/seeds).
+"""The two worked examples the suite grew out of (shared/seeds, copied to tests/worked_examples).
 
 Every reference number below is typed in from the worked examples' printed output (or, for the
 scalar prediction, from the issue, which gives 4 * h_T of the scalar worked example at full precision),

@@ -122,7 +122,7 @@ def test_printed_numbers_are_the_trace_values_to_4_decimals(scalar, t):
     for key, value in expected.items():
         assert cell.values[key].get_text() == f"{value:.4f}", key
     assert cell.values["t"].get_text() == str(t + 1)
-    # the seed's own digits, spelled out once: f_1 = σ(0.5) and c_1 = i_1 g_1
+    # the worked example's own digits, spelled out once: f_1 = σ(0.5) and c_1 = i_1 g_1
     if t == 0:
         assert cell.values["f"].get_text() == "0.6225" and cell.values["c"].get_text() == "0.3902"
         assert cell.prefixes["c"].get_text().strip() == "$c_t$ ="
@@ -246,7 +246,7 @@ def test_extreme_values_stay_readable_and_inside(layout):
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_labels_do_not_overlap(layout, scalar):
-    """The widest strings the diagram prints (c = -1.2e+02, a vector h_{t-1}) and the scalar seed."""
+    """The widest strings the diagram prints (c = -1.2e+02, a vector h_{t-1}) and the scalar worked example."""
     cases = [extreme_trace(), (scalar[0], scalar[1])]
     for params, trace in cases:
         blit, cell = make(layout)

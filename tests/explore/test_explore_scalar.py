@@ -4,8 +4,8 @@ Every slider goes to its minimum, its maximum and 3 random values; after each mo
 built HERE from the slider values (LSTMParams.from_gates, W_y from its slider), run through
 lstm_core.forward, and every number the explorer shows (the table, the prediction line, the LaTeX
 equations, the diagram's numbers) must equal that result formatted the same way. The picture must
-change and no warning may be raised. Reset, Play, typed out-of-range values, and the seed's own
-printed numbers (read from the seed file) are checked too.
+change and no warning may be raised. Reset, Play, typed out-of-range values, and the worked example's own
+printed numbers (read from the worked example's file) are checked too.
 """
 
 import math
@@ -25,11 +25,11 @@ from helpers.explorers import (  # noqa: E402
     assert_renders,
     cells,
     equation_lines,
+    example_text,
     headers,
     last_values,
     move,
     num_close,
-    seed_text,
     slider_settings,
     split_signed,
     warnings_recorded,
@@ -38,11 +38,11 @@ from helpers.reference import sig  # noqa: E402
 
 T = 3
 SYMBOLS = ("i", "f", "g", "c", "o", "h")  # the table's columns after t and x_t
-WORDS = {"i": "input", "f": "forget", "g": "cell", "o": "output"}  # the seed's keys, by symbol
+WORDS = {"i": "input", "f": "forget", "g": "cell", "o": "output"}  # the worked example's keys, by symbol
 NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
 SLIDERS = [f"{p}{k}" for k in "ifgo" for p in ("W_x", "W_h", "b_")] + ["x_1", "x_2", "x_3", "W_y"]
 READOUT = {"W_y"}  # nothing in the picture depends on y (see test_readout_slider_changes_picture)
-SEED_FILE = "scalar_lstm_worked_example.txt"
+EXAMPLE_FILE = "scalar_lstm_worked_example.txt"
 EXPLORER = explore.scalar_walkthrough  # the fixtures `shared` and `e` (tests/explore/conftest.py)
 
 
@@ -144,10 +144,10 @@ def check_display(e):
     return trace
 
 
-# --------------------------------------------------------------------------- the seed
-def seed_numbers():
-    """``{(t, symbol): "0.6225"}``, the prediction, and the parameters, all read from the seed's file."""
-    text = seed_text(SEED_FILE)
+# --------------------------------------------------------------------------- the worked example
+def example_numbers():
+    """``{(t, symbol): "0.6225"}``, the prediction, and the parameters, all read from the worked example's file."""
+    text = example_text(EXAMPLE_FILE)
     words = {"Forget Gate": "f", "Input Gate": "i", "Candidate Cell": "g", "Cell State": "c",
              "Output Gate": "o", "Hidden State": "h"}
     table = {}
@@ -163,7 +163,7 @@ def seed_numbers():
 
 def test_sliders_are_every_weight_input_and_the_readout(e):
     assert list(e.controls) == SLIDERS
-    table, prediction, gates, xs, readout = seed_numbers()
+    table, prediction, gates, xs, readout = example_numbers()
     start = {f"x_{t}": x for t, x in enumerate(xs, start=1)} | {"W_y": readout}
     for k, word in WORDS.items():
         start |= dict(zip((f"W_x{k}", f"W_h{k}", f"b_{k}"), gates[word]))
@@ -174,9 +174,9 @@ def test_sliders_are_every_weight_input_and_the_readout(e):
         assert (w.min, w.max) == (lo, hi)
 
 
-def test_defaults_print_the_seeds_numbers(e):
-    """The literal numbers the seed printed (0.6225 ... 3.4827), read from its file."""
-    table, prediction, *_ = seed_numbers()
+def test_defaults_print_the_worked_examples_numbers(e):
+    """The literal numbers the worked example printed (0.6225 ... 3.4827), read from its file."""
+    table, prediction, *_ = example_numbers()
     assert len(table) == 18 and table[1, "f"] == "0.6225"
     rows = cells(e.table.value)
     for t in range(1, T + 1):
@@ -224,7 +224,7 @@ def test_every_slider_min_max_random(e, n, name):
             required += 1
             assert e.image.value != before[0], f"{name} = {value}: the picture did not change"
         assert np.all(np.isfinite(trace.h))
-    if name not in READOUT:  # from the seed's setting every slider's ends and random values show
+    if name not in READOUT:  # from the worked example's setting every slider's ends and random values show
         assert required >= 4, f"{name}: only {required} of 5 moves changed what the picture shows"
 
 
@@ -266,7 +266,7 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
 def test_reset_restores_the_start(e):
     start_values = {n: w.value for n, w in e.controls.items()}
     start = (e.image.value, e.table.value, e.equations.value, e.prediction.value)
-    seed_params, seed_xs = scalar_example()
+    example_params, example_xs = scalar_example()
     rng = np.random.default_rng(7)
     for name in rng.choice(SLIDERS, 6, replace=False):
         w = e.controls[name]
@@ -279,7 +279,7 @@ def test_reset_restores_the_start(e):
     assert {n: w.value for n, w in e.controls.items()} == start_values
     assert e.step.value == 1 and e.play.value == 1
     assert (e.image.value, e.table.value, e.equations.value, e.prediction.value) == start
-    expected = forward(seed_params, seed_xs)
+    expected = forward(example_params, example_xs)
     for k in SYMBOLS:
         np.testing.assert_array_equal(getattr(e.trace, k), getattr(expected, k))
     np.testing.assert_array_equal(e.trace.prediction, expected.prediction)

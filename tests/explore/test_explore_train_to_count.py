@@ -33,7 +33,7 @@ FEW = 40  # steps for most runs here: fast, and still a clear fall of the loss
 
 # --------------------------------------------------------------------------- helpers
 def start_params(H):
-    """The lesson's start weights, built here: the seed's own layout for H = 2, else a seeded draw."""
+    """The lesson's start weights, built here: the worked example's own layout for H = 2, else a seeded draw."""
     if H == 2:
         return LSTMParams.from_concat(**VECTOR_CONCAT)
     return LSTMParams.random(1, H, 1, seed=COUNT_TASK["seed"])
@@ -149,13 +149,13 @@ def e():
 
 
 # --------------------------------------------------------------------------- tests
-def test_the_start_is_the_vector_seed_and_nothing_is_trained_on_display(e):
+def test_the_start_is_the_vector_worked_example_and_nothing_is_trained_on_display(e):
     assert set(e.controls) == {"lr", "H", "steps"}
     assert e.controls["lr"].value == COUNT_TRAINING["lr"] and e.controls["steps"].value == COUNT_TRAINING["steps"]
     assert e.controls["H"].value == 2
     check_start_state(e)
     rows = cells(e.results.value)
-    assert rows[0][1] == "0.6893"  # the seed's prediction for 1, 2, 3
+    assert rows[0][1] == "0.6893"  # the worked example's prediction for 1, 2, 3
     assert e.image.value and e.activation_image.value
     assert not e.running and not e.train_button.disabled
 
@@ -302,7 +302,7 @@ def test_a_slider_move_starts_over_and_keeps_the_last_curve_as_previous(e):
     np.testing.assert_allclose(e.prev_line.get_data()[1], np.clip(first, 1e-6, 1e2))
 
 
-def test_reset_restores_the_seed_weights_and_clears_the_curves(e):
+def test_reset_restores_the_worked_example_weights_and_clears_the_curves(e):
     start_image = e.image.value
     set_value(e, "H", 3)
     set_value(e, "lr", 0.1)

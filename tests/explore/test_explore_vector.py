@@ -2,11 +2,11 @@
 
 Every one of its sliders goes to its minimum, its maximum and a random value (a sample of six gets
 three random values); after each move the parameters are built HERE from the slider values in the
-vector seed's own layout (LSTMParams.from_concat: one (H, D+H) matrix per gate over [x; h]) and run
+vector worked example's own layout (LSTMParams.from_concat: one (H, D+H) matrix per gate over [x; h]) and run
 through lstm_core.forward. The step details (<pre>), the prediction line, the equations of the
 selected unit and the numbers drawn in the figure must equal that result. The picture must change
-and no warning may be raised. At the defaults the details are the seed's printout, character for
-character (read from the seed file). Reset, Play, the unit selector and typed values are checked too.
+and no warning may be raised. At the defaults the details are the worked example's printout, character for
+character (read from the worked example's file). Reset, Play, the unit selector and typed values are checked too.
 """
 
 import html
@@ -27,9 +27,9 @@ from lstm_core.examples import vector_details  # noqa: E402
 from helpers.explorers import (  # noqa: E402
     assert_renders,
     equation_lines,
+    example_text,
     move,
     num_close,
-    seed_text,
     slider_settings,
     split_signed,
     warnings_recorded,
@@ -38,7 +38,7 @@ from helpers.reference import QUANTITIES, sig  # noqa: E402
 
 T, H = 3, 2
 NAMES = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
-SEED_KEY = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the seed names the candidate's matrix Wc
+EXAMPLE_KEY = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the worked example names the candidate's matrix Wc
 SLIDERS = [
     name
     for k in "ifgo"
@@ -46,7 +46,7 @@ SLIDERS = [
     for name in (f"W_x{k}[{u},1]", f"W_h{k}[{u},1]", f"W_h{k}[{u},2]", f"b_{k}[{u}]")
 ] + ["x_1", "x_2", "x_3", "W_y[1,1]", "W_y[1,2]", "b_y"]
 READOUT = {"W_y[1,1]", "W_y[1,2]", "b_y"}  # nothing in the picture depends on y
-SEED_FILE = "vector_lstm_worked_example.txt"
+EXAMPLE_FILE = "vector_lstm_worked_example.txt"
 EXPLORER = explore.vector_walkthrough  # the fixtures `shared` and `e` (tests/explore/conftest.py)
 
 
@@ -54,11 +54,11 @@ EXPLORER = explore.vector_walkthrough  # the fixtures `shared` and `e` (tests/ex
 
 
 def build(v):
-    """The seed's layout from the slider values: W? is (H, D+H) over [x; h], x first."""
+    """The worked example's layout from the slider values: W? is (H, D+H) over [x; h], x first."""
     concat = {}
     for k in "ifgo":
-        concat[f"W{SEED_KEY[k]}"] = [[v[f"W_x{k}[{u},1]"], v[f"W_h{k}[{u},1]"], v[f"W_h{k}[{u},2]"]] for u in (1, 2)]
-        concat[f"b{SEED_KEY[k]}"] = [[v[f"b_{k}[{u}]"]] for u in (1, 2)]
+        concat[f"W{EXAMPLE_KEY[k]}"] = [[v[f"W_x{k}[{u},1]"], v[f"W_h{k}[{u},1]"], v[f"W_h{k}[{u},2]"]] for u in (1, 2)]
+        concat[f"b{EXAMPLE_KEY[k]}"] = [[v[f"b_{k}[{u}]"]] for u in (1, 2)]
     params = LSTMParams.from_concat(**concat, Wy=[[v["W_y[1,1]"], v["W_y[1,2]"]]], by=[[v["b_y"]]])
     return params, np.array([v[f"x_{t}"] for t in (1, 2, 3)])
 
@@ -162,18 +162,18 @@ def at_start(e):
     e.unit.value = 0
 
 
-# --------------------------------------------------------------------------- the seed
-def seed_printout():
-    """The seed's printed block, from 'Initial states:' through its 'Final Prediction:' line."""
-    text = seed_text(SEED_FILE)
+# --------------------------------------------------------------------------- the worked example
+def example_printout():
+    """The worked example's printed block, from 'Initial states:' through its 'Final Prediction:' line."""
+    text = example_text(EXAMPLE_FILE)
     start = text.rindex("Initial states:")  # the printed line, not the print() call above it
     end = text.index("\n", text.index("Final Prediction:", start))
     return text[start:end]
 
 
-def seed_matrices():
-    """The seed's manual_params, read from its file: {'Wf': [[...], ...], ...}."""
-    text = seed_text(SEED_FILE)
+def example_matrices():
+    """The worked example's manual_params, read from its file: {'Wf': [[...], ...], ...}."""
+    text = example_text(EXAMPLE_FILE)
     out = {}
     for name, body in re.findall(r"'(\w+)': np\.array\((\[\[.*?\]\])\)", text):
         out[name] = [[float(x) for x in row.split(",")] for row in re.findall(r"\[([^\[\]]+)\]", body)]
@@ -182,10 +182,10 @@ def seed_matrices():
 
 def test_sliders_are_every_weight_input_and_the_readout(e):
     assert list(e.controls) == SLIDERS and len(SLIDERS) == 38
-    m = seed_matrices()
+    m = example_matrices()
     start = {}
     for k in "ifgo":
-        W, b = m[f"W{SEED_KEY[k]}"], m[f"b{SEED_KEY[k]}"]
+        W, b = m[f"W{EXAMPLE_KEY[k]}"], m[f"b{EXAMPLE_KEY[k]}"]
         for u in (1, 2):
             start |= {f"W_x{k}[{u},1]": W[u - 1][0], f"W_h{k}[{u},1]": W[u - 1][1], f"W_h{k}[{u},2]": W[u - 1][2],
                       f"b_{k}[{u}]": b[u - 1][0]}
@@ -197,8 +197,8 @@ def test_sliders_are_every_weight_input_and_the_readout(e):
         assert (w.min, w.max) == ((-5.0, 5.0) if name.startswith("x_") else (-3.0, 3.0))
 
 
-def test_defaults_print_the_seeds_details(e):
-    printout = seed_printout()
+def test_defaults_print_the_worked_examples_details(e):
+    printout = example_printout()
     assert printout.startswith("Initial states: h0 = [0. 0.], c0 = [0. 0.]\n")
     assert "Forget gate: [0.76852478 0.73105858]" in printout
     assert printout.endswith("Final Prediction: 0.6893280487995376, Expected Value: 4, Difference: 3.3106719512004625")
@@ -220,7 +220,7 @@ def picture_state(e):
 @pytest.mark.parametrize("n, name", list(enumerate(SLIDERS)))
 def test_every_slider_min_max_random(shared, n, name):
     """The sliders are moved one after the other, each from wherever the tests before left the others
-    (no Reset in between: more mixed settings, and a third fewer redraws); alone it starts at the seed."""
+    (no Reset in between: more mixed settings, and a third fewer redraws); alone it starts at the worked example."""
     e = shared
     rng = np.random.default_rng(2000 + n)
     # sweep at every step and for both units in turn (pairs of sliders per unit, four per step), so that
@@ -317,7 +317,7 @@ def test_reset_restores_the_start(e):
     for k in QUANTITIES:
         np.testing.assert_array_equal(getattr(e.trace, k), getattr(expected, k))
     np.testing.assert_array_equal(e.trace.prediction, expected.prediction)
-    assert pre_text(e.details.value) == seed_printout()
+    assert pre_text(e.details.value) == example_printout()
 
 
 def test_play_walks_every_step(e):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SEED_DIRS = [Path(__file__).parents[1] / "seeds", Path(__file__).parents[3] / "shared" / "seeds"]
+EXAMPLE_DIRS = [Path(__file__).parents[1] / "worked_examples", Path(__file__).parents[3] / "shared" / "seeds"]
 
 
 # --------------------------------------------------------------------------- warnings
@@ -119,13 +119,13 @@ def headers(html):
 
 
 # --------------------------------------------------------------------------- the walkthroughs' equations
-def seed_text(filename):
-    """A seed file's text, from tests/seeds or the shared seeds; skips when neither has it."""
-    for d in SEED_DIRS:
+def example_text(filename):
+    """A worked example's text, from tests/worked_examples or shared/seeds; skips when neither has it."""
+    for d in EXAMPLE_DIRS:
         path = d / filename
         if path.exists():
             return path.read_text()
-    pytest.skip(f"the seed file {filename} is not available")
+    pytest.skip(f"the worked example {filename} is not available")
 
 
 def num_close(text, value, what):

@@ -1,6 +1,6 @@
 """Lessons 02 and 03: every question's answer is right by its own checker, wrong answers get the hint,
 text that is no number gets a clear ask, and each answer equals an independent hand calculation made
-here in plain Python from the seeds' numbers (as printed in shared/seeds). The quiz widgets too."""
+here in plain Python from the worked examples' numbers (as printed in shared/seeds). The quiz widgets too."""
 
 import math
 import types
@@ -24,9 +24,9 @@ from lstm_core import explore  # noqa: E402
 from lstm_core.explore.explorers.quizzes import QuestionWidget  # noqa: E402
 from helpers.reference import sig
 
-# The scalar seed's lstm_params: (W_x, W_h, b) per gate; X = [1, 2, 3]; y_pred = 4 * last_hidden
+# The scalar worked example's lstm_params: (W_x, W_h, b) per gate; X = [1, 2, 3]; y_pred = 4 * last_hidden
 SCALAR = {"forget": (0.5, 0.1, 0.0), "input": (0.6, 0.2, 0.0), "cell": (0.7, 0.3, 0.0), "output": (0.8, 0.4, 0.0)}
-# The vector seed's manual_params: rows [W_x | W_h] over [x; h], biases per unit
+# The vector worked example's manual_params: rows [W_x | W_h] over [x; h], biases per unit
 VECTOR = {
     "Wf": [[0.7, 0.2, 0.3], [0.6, 0.3, 0.1]], "Wi": [[0.2, 0.4, 0.1], [0.1, 0.5, 0.2]],
     "Wc": [[0.5, 0.3, 0.2], [0.2, 0.4, 0.1]], "Wo": [[0.1, 0.5, 0.3], [0.2, 0.3, 0.4]],
@@ -36,7 +36,7 @@ XS = [1.0, 2.0, 3.0]
 
 
 def hand_scalar(params=SCALAR, xs=XS):
-    """The seed's loop, in plain Python: a list of per-step dicts."""
+    """The worked example's loop, in plain Python: a list of per-step dicts."""
     h = c = 0.0
     steps = []
     for x in xs:
@@ -51,7 +51,7 @@ def hand_scalar(params=SCALAR, xs=XS):
 
 
 def hand_vector(xs=XS, VECTOR=VECTOR):
-    """The vector seed's loop over [x; h], in plain Python lists (H = 2)."""
+    """The vector worked example's loop over [x; h], in plain Python lists (H = 2)."""
     h, c = [0.0, 0.0], [0.0, 0.0]
     steps = []
     for x in xs:
@@ -101,11 +101,11 @@ def test_02_f1_by_hand():
     q = by_key("02")["f1"]
     x1, W_xf, W_hf, b_f = (number(n, q.prompt) for n in ("x<sub>1</sub>", "W<sub>xf</sub>", "W<sub>hf</sub>",
                                                            "b<sub>f</sub>"))
-    assert (x1, W_xf, W_hf, b_f) == (1.0, 0.5, 0.1, 0.0)  # the seed's forget row and first input
+    assert (x1, W_xf, W_hf, b_f) == (1.0, 0.5, 0.1, 0.0)  # the worked example's forget row and first input
     assert "h<sub>0</sub> = 0" in q.prompt
     f1 = 1.0 / (1.0 + math.exp(-(0.5 * 1 + 0)))
     assert abs(q.answer - f1) < 1e-12
-    assert f"{q.answer:.4f}" == "0.6225"  # the seed printed Forget Gate: 0.6225
+    assert f"{q.answer:.4f}" == "0.6225"  # the worked example printed Forget Gate: 0.6225
     assert not check(q, "0.6457").correct  # the input gate's value, a likely mix-up
     assert not check(q, "0.5").correct  # z, not σ(z)
 
@@ -115,7 +115,7 @@ def test_02_c1_by_hand():
     c1 = sig(0.6 * 1 + 0.2 * 0 + 0) * math.tanh(0.7 * 1 + 0.3 * 0 + 0)  # i_1 g_1, since c_0 = 0
     assert abs(q.answer - c1) < 1e-12
     assert abs(q.answer - hand_scalar()[0]["c"]) < 1e-12
-    assert f"{q.answer:.4f}" == "0.3902"  # the seed printed Cell State: 0.3902
+    assert f"{q.answer:.4f}" == "0.3902"  # the worked example printed Cell State: 0.3902
     assert not check(q, "0.6044").correct  # g_1 alone
 
 
@@ -166,8 +166,8 @@ def test_03_n_params_by_hand():
     H, D, O = 3, 1, 1
     assert number("H", q.prompt) == 2 and f"H = {H} units" in q.prompt  # asks past what the page prints
     count = 4 * H * D + 4 * H * H + 4 * H + O * H + O  # W_x, W_h, b, W_y, b_y
-    seed_count = sum(len(row) for k in ("Wf", "Wi", "Wc", "Wo") for row in VECTOR[k]) + 8 + 2 + 1
-    assert q.answer == count == 64 and seed_count == 35  # the example's own network holds 35
+    example_count = sum(len(row) for k in ("Wf", "Wi", "Wc", "Wo") for row in VECTOR[k]) + 8 + 2 + 1
+    assert q.answer == count == 64 and example_count == 35  # the example's own network holds 35
     assert check(q, "64").correct and not check(q, "35").correct and not check(q, "60").correct  # 60: no readout
 
 

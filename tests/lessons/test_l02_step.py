@@ -57,7 +57,7 @@ def check_terms(params, trace, t, unit, seq=None):
     return terms
 
 
-def test_scalar_seed_every_step():
+def test_scalar_example_every_step():
     params, xs = scalar_example()
     trace = forward(params, xs)
     for t in range(3):
@@ -65,24 +65,24 @@ def test_scalar_seed_every_step():
         # the readout term, only for H = 1: y = W_y h + b_y
         assert terms["y"]["value"][0] == pytest.approx(4.0 * terms["h"]["value"], abs=TOL)
         assert list(terms["y"]["w_y"]) == [4.0] and list(terms["y"]["b_y"]) == [0.0]
-    # the seed's printed step 1, by hand: f_1 = σ(0.5·1 + 0.1·0 + 0)
+    # the worked example's printed step 1, by hand: f_1 = σ(0.5·1 + 0.1·0 + 0)
     terms = step_terms(params, trace, 0)
     assert terms["f"]["z"] == 0.5 and f"{terms['f']['value']:.4f}" == "0.6225"
     assert f"{terms['c']['value']:.4f}" == "0.3902" and f"{terms['h']['value']:.4f}" == "0.2564"
 
 
-def test_vector_seed_every_step_and_unit():
+def test_vector_example_every_step_and_unit():
     params, xs = vector_example()
     trace = forward(params, xs)
     for t in range(3):
         for unit in range(2):
             terms = check_terms(params, trace, t, unit)
             assert "y" not in terms  # the readout term is only given for H = 1
-    # the seed's Wf row 1 is [0.7 | 0.2, 0.3] with bf = 0.5: at step 1, z = 0.7·1 + 0.5 = 1.2
+    # the worked example's Wf row 1 is [0.7 | 0.2, 0.3] with bf = 0.5: at step 1, z = 0.7·1 + 0.5 = 1.2
     terms = step_terms(params, trace, 0, unit=0)
     assert list(terms["f"]["w_x"]) == [0.7] and list(terms["f"]["w_h"]) == [0.2, 0.3] and terms["f"]["b"] == 0.5
     assert terms["f"]["z"] == pytest.approx(1.2, abs=TOL)
-    assert f"{terms['f']['value']:.8f}" == "0.76852478"  # the seed printed [0.76852478 0.73105858]
+    assert f"{terms['f']['value']:.8f}" == "0.76852478"  # the worked example printed [0.76852478 0.73105858]
 
 
 def test_random_batch_with_initial_states():

@@ -1,4 +1,4 @@
-"""Lesson 06's questions: each answer checked against an independent calculation (the vector seed's
+"""Lesson 06's questions: each answer checked against an independent calculation (the vector worked example's
 LSTM written out here in its own [x; h] layout, a recorded training run, the gates compared by a
 loop), and the checker's right / wrong-with-hint / not-a-number replies. (How long building them again
 takes, as every quiz cell of the notebook does, is measured in benchmarks/suite_time.py, not here.)"""
@@ -23,7 +23,7 @@ def qs():
 
 
 def hand_vector_prediction(xs):
-    """The vector seed on one sequence, from VECTOR_CONCAT: each gate's (H, D+H) matrix over [x; h]."""
+    """The vector worked example on one sequence, from VECTOR_CONCAT: each gate's (H, D+H) matrix over [x; h]."""
     W = {k: np.array(VECTOR_CONCAT[k]) for k in ("Wf", "Wi", "Wc", "Wo", "Wy")}
     b = {k: np.array(VECTOR_CONCAT[k])[:, 0] for k in ("bf", "bi", "bc", "bo", "by")}
     h, c = np.zeros(2), np.zeros(2)
@@ -42,7 +42,7 @@ def test_lesson_06_has_its_questions(qs):
     assert set(qs) == {"loss0", "close", "bound", "extrapolate", "gate"}
 
 
-def test_loss0_is_the_mean_squared_error_of_the_seed_by_hand(qs):
+def test_loss0_is_the_mean_squared_error_of_the_worked_example_by_hand(qs):
     xs, ys = counting(**COUNT_TASK)
     errors = [hand_vector_prediction(xs[:, n, 0]) - ys[n, 0] for n in range(xs.shape[1])]
     assert hand_vector_prediction([1, 2, 3]) == pytest.approx(0.6893280487995376, rel=1e-12)

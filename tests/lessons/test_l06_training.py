@@ -15,7 +15,7 @@ from helpers.reference import sig
 
 
 def scalar_h_T(xs):
-    """The scalar seed's h_T written out by hand (gates (W_x, W_h, b) per the seed's text file)."""
+    """The scalar worked example's h_T written out by hand (gates (W_x, W_h, b) per the worked example's text file)."""
     h = c = 0.0
     for x in xs:
         f = sig(0.5 * x + 0.1 * h)
@@ -27,7 +27,7 @@ def scalar_h_T(xs):
     return h
 
 
-def test_the_scalar_seed_readout_is_the_closed_form_line_through_h_T():
+def test_the_scalar_example_readout_is_the_closed_form_line_through_h_T():
     params, _ = scalar_example()
     xs, ys = counting(**COUNT_TASK)
     fitted = fit_readout(params, xs, ys)
@@ -38,7 +38,7 @@ def test_the_scalar_seed_readout_is_the_closed_form_line_through_h_T():
     assert fitted.W_y.shape == (1, 1) and fitted.b_y.shape == (1,)
     assert fitted.W_y[0, 0] == pytest.approx(slope, rel=1e-9)
     assert fitted.b_y[0] == pytest.approx(intercept, rel=1e-9)
-    # the prediction for 1, 2, 3 is that line at the seed's own h_3
+    # the prediction for 1, 2, 3 is that line at the worked example's own h_3
     prediction = forward(fitted, np.array(SEQUENCE, dtype=float)).prediction[0]
     assert prediction == pytest.approx(slope * scalar_h_T(SEQUENCE) + intercept, rel=1e-9)
     # over all sequences the line beats the hand-picked 4 h_T, but it trades 1, 2, 3 against the other seven
@@ -105,9 +105,9 @@ def test_fit_readout_rejects_bad_input():
 
 
 def test_counting_start():
-    seed = vector_example()[0]
+    example = vector_example()[0]
     for name, arr in counting_start(2).arrays().items():
-        np.testing.assert_array_equal(arr, seed.arrays()[name])
+        np.testing.assert_array_equal(arr, example.arrays()[name])
     for H in (1, 3, 8):
         got, want = counting_start(H), LSTMParams.random(1, H, 1, seed=COUNT_TASK["seed"])
         assert got.hidden_size == H and got.output_size == 1

@@ -48,7 +48,7 @@ README = ROOT / "README.md"
 BINDER = ROOT / "binder"
 LOCK = ROOT / "requirements" / "lock.txt"
 REPO2DOCKER_BASE = Path(__file__).resolve().parent / "repo2docker_base_py3.12.txt"
-SEED = ROOT / "tests" / "seeds" / "vector_lstm_worked_example.txt"
+EXAMPLE = ROOT / "tests" / "worked_examples" / "vector_lstm_worked_example.txt"
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/[^\s)\]]+")
 TEST_TOOLS = ("pytest", "nbval", "hypothesis", "playwright")
 # Only a hang is caught: venv + ~100 packages + postBuild take about 1-2 minutes on an idle
@@ -375,7 +375,7 @@ SUBPACKAGES = ("lstm_core.lessons", "lstm_core.explore", "lstm_core.explore.expl
 @pytest.mark.slow
 def test_postbuild_installed_lstm_core_into_the_venv(binder, tmp_path):
     """lstm_core imports from the venv (not the checkout), with its subpackages and its package data
-    (lesson 07's PyTorch reference), and prints the seed's final prediction."""
+    (lesson 07's PyTorch reference), and prints the worked example's final prediction."""
     probe = (
         "import importlib.util, json, lstm_core\n"
         "from lstm_core.lessons import l07_layouts\n"
@@ -390,9 +390,9 @@ def test_postbuild_installed_lstm_core_into_the_venv(binder, tmp_path):
     assert found["reference"] == [3, 2, 7, 3]  # D, H, T, B of the stored case3 (tests/reference/README.md)
     printed = _run([str(binder.python), "-W", "error", "-m", "lstm_core", "walkthrough", "--example", "vector"],
                    cwd=tmp_path, env=env).stdout
-    seed = [line.rstrip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.startswith("Final Prediction:")]
-    assert len(seed) == 1
-    assert [line.rstrip() for line in printed.splitlines() if line.startswith("Final Prediction:")] == seed
+    expected = [line.rstrip() for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.startswith("Final Prediction:")]
+    assert len(expected) == 1
+    assert [line.rstrip() for line in printed.splitlines() if line.startswith("Final Prediction:")] == expected
 
 
 @pytest.mark.slow
