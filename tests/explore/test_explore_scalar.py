@@ -30,9 +30,10 @@ from helpers.explorers import (  # noqa: E402
     last_values,
     move,
     num_close,
+    scramble_then_reset,
+    set_extremes,
     slider_settings,
     split_signed,
-    warnings_recorded,
 )
 from helpers.reference import sig  # noqa: E402
 
@@ -248,12 +249,8 @@ def test_typed_values_outside_the_range_are_clamped(e):
 @pytest.mark.parametrize("x_end", ["min", "max"])
 def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
     """Every weight at its maximum, the inputs at their minimum (every gate shut, c about 0) or at their
-    maximum (every gate open, c_t about t, the largest the plots allow). Set under the explorer's own
-    hold, as Reset does, so that the picture is drawn once instead of 16 times."""
-    extremes = {name: getattr(w, x_end) if name.startswith("x_") else w.max for name, w in e.controls.items()}
-    with warnings_recorded() as caught:
-        e.set_values(extremes)
-    assert caught == [] and e.message.value == ""
+    maximum (every gate open, c_t about t, the largest the plots allow); drawn once, not 16 times."""
+    set_extremes(e, x_end)
     for t in range(T, 0, -1):
         e.play.value = t
         trace = check_display(e)
@@ -264,22 +261,9 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
 
 # --------------------------------------------------------------------------- Reset and Play
 def test_reset_restores_the_start(e):
-    start_values = {n: w.value for n, w in e.controls.items()}
-    start = (e.image.value, e.table.value, e.equations.value, e.prediction.value)
-    example_params, example_xs = scalar_example()
-    rng = np.random.default_rng(7)
-    for name in rng.choice(SLIDERS, 6, replace=False):
-        w = e.controls[name]
-        move(e, name, round(float(rng.uniform(w.min, w.max)), 2))
-    e.play.value = 3
-    assert e.table.value != start[1]
-    with warnings_recorded() as caught:
-        e.reset_button.click()
-    assert caught == []
-    assert {n: w.value for n, w in e.controls.items()} == start_values
-    assert e.step.value == 1 and e.play.value == 1
-    assert (e.image.value, e.table.value, e.equations.value, e.prediction.value) == start
-    expected = forward(example_params, example_xs)
+    scramble_then_reset(e, SLIDERS, lambda e: (e.image.value, e.table.value, e.equations.value, e.prediction.value),
+                        seed=7)
+    expected = forward(*scalar_example())
     for k in SYMBOLS:
         np.testing.assert_array_equal(getattr(e.trace, k), getattr(expected, k))
     np.testing.assert_array_equal(e.trace.prediction, expected.prediction)

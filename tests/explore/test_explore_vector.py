@@ -30,9 +30,10 @@ from helpers.explorers import (  # noqa: E402
     example_text,
     move,
     num_close,
+    scramble_then_reset,
+    set_extremes,
     slider_settings,
     split_signed,
-    warnings_recorded,
 )
 from helpers.reference import QUANTITIES, sig  # noqa: E402
 
@@ -282,12 +283,8 @@ def test_unit_selector_shows_each_unit(e):
 @pytest.mark.parametrize("x_end", ["min", "max"])
 def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
     """Every weight at its maximum, the inputs at their minimum (every gate shut, c about 0) or at their
-    maximum (every gate open, c_t about t, the largest the plots allow). Set under the explorer's own
-    hold, as Reset does, so that the picture is drawn once instead of 38 times."""
-    extremes = {name: getattr(w, x_end) if name.startswith("x_") else w.max for name, w in e.controls.items()}
-    with warnings_recorded() as caught:
-        e.set_values(extremes)
-    assert caught == [] and e.message.value == ""
+    maximum (every gate open, c_t about t, the largest the plots allow); drawn once, not 38 times."""
+    set_extremes(e, x_end)
     e.unit.value = 1
     for t in range(T, 0, -1):
         e.play.value = t
@@ -299,20 +296,8 @@ def test_extremes_everywhere_stay_finite_and_consistent(e, x_end):
 
 # --------------------------------------------------------------------------- Reset and Play
 def test_reset_restores_the_start(e):
-    start_values = {n: w.value for n, w in e.controls.items()}
-    start = (e.image.value, e.details.value, e.equations.value, e.prediction.value)
-    rng = np.random.default_rng(8)
-    for name in rng.choice(SLIDERS, 6, replace=False):
-        w = e.controls[name]
-        move(e, name, round(float(rng.uniform(w.min, w.max)), 2))
-    e.play.value = 3
-    assert e.details.value != start[1]
-    with warnings_recorded() as caught:
-        e.reset_button.click()
-    assert caught == []
-    assert {n: w.value for n, w in e.controls.items()} == start_values
-    assert e.step.value == 1 and e.play.value == 1
-    assert (e.image.value, e.details.value, e.equations.value, e.prediction.value) == start
+    scramble_then_reset(e, SLIDERS, lambda e: (e.image.value, e.details.value, e.equations.value, e.prediction.value),
+                        seed=8)
     expected = forward(*vector_example())
     for k in QUANTITIES:
         np.testing.assert_array_equal(getattr(e.trace, k), getattr(expected, k))

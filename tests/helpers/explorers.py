@@ -1,11 +1,12 @@
 """What the explorer tests share: reading the html tables, slider settings, moving a slider as the
-browser would with warnings as errors or recorded, and the numbers the walkthroughs' equations print."""
+browser would with warnings as errors or recorded, the extremes and a scramble-then-Reset, and the numbers the walkthroughs' equations print."""
 
 import re
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 EXAMPLE_DIRS = [Path(__file__).parents[1] / "worked_examples", Path(__file__).parents[3] / "shared" / "seeds"]
@@ -69,6 +70,34 @@ def sweep_slider(e, name, values, check, value_lands=True):
             assert e.controls[name].value == pytest.approx(value)
         check(e)
         assert e.image.value != before, f"{name} = {value}: the picture did not change"
+
+
+def set_extremes(e, x_end):
+    """Every weight at its maximum and the inputs at ``x_end`` ("min" or "max"), set under the explorer's own
+    hold, as Reset does, so that the picture is drawn once and not once per slider. No warning, no message."""
+    extremes = {name: getattr(w, x_end) if name.startswith("x_") else w.max for name, w in e.controls.items()}
+    with warnings_recorded() as caught:
+        e.set_values(extremes)
+    assert caught == [] and e.message.value == ""
+
+
+def scramble_then_reset(e, sliders, shown, seed):
+    """Move six of ``sliders`` to random values (from ``seed``) and Play to step 3, then click Reset: every slider,
+    the step and everything ``shown(e)`` returns (a tuple of widget values) are back at the start, no warning."""
+    start_values = {n: w.value for n, w in e.controls.items()}
+    start = shown(e)
+    rng = np.random.default_rng(seed)
+    for name in rng.choice(sliders, 6, replace=False):
+        w = e.controls[name]
+        move(e, name, round(float(rng.uniform(w.min, w.max)), 2))
+    e.play.value = 3
+    assert all(now != then for now, then in zip(shown(e), start))  # every part of the display moved
+    with warnings_recorded() as caught:
+        e.reset_button.click()
+    assert caught == []
+    assert {n: w.value for n, w in e.controls.items()} == start_values
+    assert e.step.value == 1 and e.play.value == 1
+    assert shown(e) == start
 
 
 def assert_play_walks_every_step(e, T, check, check_at):
