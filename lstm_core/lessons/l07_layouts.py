@@ -404,7 +404,7 @@ def questions():
             # the formula, or the table of every gate's column, above the question leave nothing to work out
             tells=("column k·H + u", "kernel column"),
         ),
-            Question(
+        Question(
             key="split",
             prompt=(f"In a PyTorch LSTM, move {0.3:g} from <code>bias_ih</code> to <code>bias_hh</code> of the "
                     "forget gate (bias_ih − 0.3, bias_hh + 0.3), everything else unchanged. What does the LSTM "
