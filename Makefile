@@ -120,20 +120,22 @@ present: $(VENV)/.installed-lab
 
 # pytest-xdist: one worker per CPU (TEST_WORKERS=1 for one process); --dist loadfile keeps a file on one
 # worker, so a notebook's nbval cells run in order in one kernel and a module's server or venv is built once.
+# --no-loadscope-reorder: files go out in the order tests/conftest.py gives them (those with a slow test
+# first), not xdist's by number of tests, which sent the few-test, long files (the Binder venv) last.
 TEST_WORKERS ?= auto
 
 # The main run also repeats the golden and CLI tests under every OpenBLAS kernel this CPU can
 # run, with both environments (tests/core/test_blas_kernels.py; LSTM_FLOOR_PYTHON names the floor's).
 test: $(VENV)/.installed-test $(FLOOR_VENV)/.installed
 	@if [ -n "$(MISSING_CORE_TESTS)" ]; then echo "Makefile: CORE_TESTS names files that do not exist: $(MISSING_CORE_TESTS)" >&2; exit 1; fi
-	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(NBVAL_ARGS)
+	LSTM_FLOOR_PYTHON=$(CURDIR)/$(FLOOR_PY) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(NBVAL_ARGS)
 	@echo "== floor check: core tests with numpy $$($(FLOOR_PY) -c 'import numpy; print(numpy.__version__)') ($(FLOOR_VENV), requirements/floor.txt)"
 	$(FLOOR_PY) -m pytest -p no:cacheprovider $(CORE_TESTS)
 
 # The fast loop: `pytest -m "not slow"` needs only .venv (no .venv-floor, no nbval, no browser,
 # no Binder venv, no kernel matrix: those are marked slow). `make test` still runs everything.
 test-fast: $(VENV)/.installed-test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" -p no:nbval
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow" -p no:nbval
 
 venv: $(VENV)/.installed-test
 

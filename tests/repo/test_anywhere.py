@@ -58,7 +58,7 @@ def makefile_commands() -> list[str]:
             "$(TEST_WORKERS)": make_variable("TEST_WORKERS")}
     wanted = [r"\$\(PYTHON\) -m venv \$\*", r"\$\(PIP\) install -c \$\(LOCK\) -e '\.\[lab\]'",
               r"\$\(VENV\)/bin/jupyter lab \$\(LAB_DIR\)", r"\$\(PIP\) install -r \$\(LOCK\) -e '\.\[lab,test\]'",
-              r"\$\(PY\) -m pytest -n \$\(TEST_WORKERS\) --dist loadfile \$\(NBVAL_ARGS\)"]
+              r"\$\(PY\) -m pytest -n \$\(TEST_WORKERS\) --dist loadfile --no-loadscope-reorder \$\(NBVAL_ARGS\)"]
     out = []
     for pattern in wanted:
         match = re.search(pattern, text)

@@ -60,10 +60,11 @@ def test_make_test_still_runs_everything():
 
 
 class FakeItem:
-    """What the hook reads and writes of a pytest item: its markers."""
+    """What the hooks read and write of a pytest item: its markers and its file."""
 
-    def __init__(self, *names):
+    def __init__(self, *names, path="tests/core/test_x.py"):
         self.names = list(names)
+        self.path = path
 
     def get_closest_marker(self, name):
         return name if name in self.names else None
@@ -80,3 +81,21 @@ def test_every_browser_test_is_slow():
     assert browser.names == ["browser", "slow"]
     assert already.names == ["browser", "slow"]  # marked once
     assert other.names == ["parametrize"]  # nothing else becomes slow
+
+
+def test_files_with_a_slow_test_are_handed_out_first_and_keep_their_order():
+    from helpers.order import slow_files_first
+
+    a1, a2 = FakeItem(path="a.py"), FakeItem(path="a.py")
+    b1, b2 = FakeItem(path="b.py"), FakeItem("slow", path="b.py")  # b.py holds one slow test
+    c1 = FakeItem("browser", path="c.py")
+    d1 = FakeItem(path="notebooks/d.ipynb")
+    assert slow_files_first([a1, b1, d1, a2, b2, c1]) == [b1, b2, c1, a1, d1, a2]
+
+
+def test_make_test_hands_out_files_in_the_collected_order():
+    """xdist's default (`--loadscope-reorder`) sends the files with the most tests first, so the Binder venv
+    (11 tests, ~130 s) went last; `make test` and `make test-fast` keep the order of tests/conftest.py."""
+    lines = [line for line in MAKEFILE.read_text(encoding="utf-8").splitlines() if "pytest -n" in line]
+    assert len(lines) == 2, lines
+    assert all("--no-loadscope-reorder" in line for line in lines), lines
