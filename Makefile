@@ -118,7 +118,8 @@ present: $(VENV)/.installed-lab
 	$(VENV)/bin/voila $(LAB_DIR) --template=present --theme=light \
 		--Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser
 
-# pytest-xdist: one worker per CPU (TEST_WORKERS=1 for one process); --dist loadfile keeps a file on one
+# pytest-xdist: -n auto starts one worker per CPU, and one more for the full run, whose browser and Binder
+# tests wait on pages and pip (tests/conftest.py; TEST_WORKERS=1 for one process); --dist loadfile keeps a file on one
 # worker, so a notebook's nbval cells run in order in one kernel and a module's server or venv is built once.
 # --no-loadscope-reorder: files go out in the order tests/conftest.py gives them (those with a slow test
 # first), not xdist's by number of tests, which sent the few-test, long files (the Binder venv) last.

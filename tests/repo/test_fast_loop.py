@@ -6,7 +6,10 @@ Binder simulation, the OpenBLAS kernel matrix and every browser test carry the `
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -99,3 +102,31 @@ def test_make_test_hands_out_files_in_the_collected_order():
     lines = [line for line in MAKEFILE.read_text(encoding="utf-8").splitlines() if "pytest -n" in line]
     assert len(lines) == 2, lines
     assert all("--no-loadscope-reorder" in line for line in lines), lines
+
+
+def test_the_full_run_starts_a_worker_more_than_the_cpus_and_the_fast_loop_does_not():
+    from helpers.order import workers_for
+
+    assert workers_for(2, "") == 3  # make test: the browser and Binder tests wait on pages and pip
+    assert workers_for(2, None) == 3
+    assert workers_for(2, "not slow") == 2  # make test-fast only computes
+    assert workers_for(8, "browser and not slow") == 8
+
+
+@pytest.mark.slow  # two pytest runs with xdist workers: ~14 s
+def test_n_auto_asks_the_suites_hook(tmp_path):
+    """`-n auto` really goes through tests/conftest.py's hook: runs of it report the workers they created."""
+    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "test_one.py").write_text("def test_one():\n    pass\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_AUTO_NUM_WORKERS"}
+    env["PYTHONPATH"] = str(ROOT / "tests")  # helpers.order, as pyproject's pythonpath gives it to the suite
+    cpus = len(os.sched_getaffinity(0))
+
+    def created(*args):
+        run = subprocess.run([sys.executable, "-m", "pytest", "-n", "auto", "-p", "no:cacheprovider", *args],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return re.search(r"created: (\d+)/\d+ workers", run.stdout)[1]
+
+    assert created() == str(cpus + 1)
+    assert created("-m", "not slow") == str(cpus)
