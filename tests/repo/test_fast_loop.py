@@ -130,3 +130,7 @@ def test_n_auto_asks_the_suites_hook(tmp_path):
 
     assert created() == str(cpus + 1)
     assert created("-m", "not slow") == str(cpus)
+    # and without pytest-xdist (the floor check's environment has none) the hook is no error
+    bare = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert bare.returncode == 0 and "1 passed" in bare.stdout, bare.stdout + bare.stderr
