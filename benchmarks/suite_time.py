@@ -156,8 +156,9 @@ def training_table():
     verdicts = []
     runs = {}
     xs, ys = tasks.counting(**tasks.COUNT_TASK)
-    runs["counting, vector worked example's weights (H = 2)"] = (counting_start(2), xs, ys, tasks.COUNT_TRAINING,
-                                                      f"COUNT_TASK {tasks.COUNT_TASK}, COUNT_TRAINING {tasks.COUNT_TRAINING}")
+    runs["counting, the vector worked example's weights (H = 2)"] = (
+        counting_start(2), xs, ys, tasks.COUNT_TRAINING,
+        f"COUNT_TASK {tasks.COUNT_TASK}, COUNT_TRAINING {tasks.COUNT_TRAINING}")
     xs, ys = tasks.sine(**tasks.SINE_TASK)
     runs["sine continuation"] = (L.LSTMParams.random(**tasks.SINE_MODEL), xs, ys, tasks.SINE_TRAINING,
                                  f"SINE_TASK {tasks.SINE_TASK}, SINE_MODEL {tasks.SINE_MODEL}, "

@@ -233,7 +233,8 @@ def until_agreed(check, ex: ExplorerOnPage) -> list[str]:
 
 # --- registry -------------------------------------------------------------------------------------
 
-# factory name (as called in the notebook) -> (numbers checker, the worked example's slider values or None)
+# factory name (as called in the notebook) -> (numbers checker, the slider values at the lesson's defaults or None:
+# the worked example's, for the two walkthroughs)
 CHECKERS = {
     "scalar_walkthrough": (check_scalar, scalar_example_values),
     "vector_walkthrough": (check_vector, vector_example_values),

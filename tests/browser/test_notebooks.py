@@ -394,20 +394,20 @@ def test_explorer_sliders_plot_and_numbers(notebook, screenshot_dir, latency_log
         ex.settle()
         digest = ex.plot_digest()
 
-        # Reset: the starting values come back (the lesson's worked example, when the call has no arguments)
+        # Reset: the starting values come back (the lesson's defaults, when the call has no arguments)
         ex.after(lambda: ex.click_button("Reset"))
         after_reset = ex.values()
         if after_reset != start_values:
             changed = {k: (start_values.get(k), v) for k, v in after_reset.items() if start_values.get(k) != v}
             problems.append(f"Reset: values differ from the starting ones (start, now): {changed}")
         if factory in CHECKERS and not args:
-            example = CHECKERS[factory][1]()
+            expected = CHECKERS[factory][1]()
             readouts = {s.label: s.readout for s in ex.sliders() if not s.inPlay}
-            wrong = {k: (example.get(k), shown) for k, shown in readouts.items()
-                     if k not in example or not close_to_shown(shown, example[k])}
-            if wrong or set(example) != set(readouts):
-                problems.append(f"Reset: not the worked example's values (example, page): {wrong}, "
-                                f"missing {sorted(set(example) - set(readouts))}")
+            wrong = {k: (expected.get(k), shown) for k, shown in readouts.items()
+                     if k not in expected or not close_to_shown(shown, expected[k])}
+            if wrong or set(expected) != set(readouts):
+                problems.append(f"Reset: not the lesson's defaults (expected, page): {wrong}, "
+                                f"missing {sorted(set(expected) - set(readouts))}")
         plot_changed("Reset")
         check("Reset")
 

@@ -1,5 +1,6 @@
 """What the explorer tests share: reading the html tables, slider settings, moving a slider as the
-browser would with warnings as errors or recorded, the extremes and a scramble-then-Reset, and the numbers the walkthroughs' equations print."""
+browser would with warnings as errors or recorded, every slider at its end and a scramble-then-Reset,
+and the numbers the walkthroughs' equations print."""
 
 import re
 import warnings

@@ -1,6 +1,7 @@
 """The fast loop (`make test-fast`, CONTRIBUTING.md) leaves out what is slow, and only that: the
 Binder simulation, the OpenBLAS kernel matrix and every browser test carry the `slow` marker;
 `make test-fast` runs `pytest -m "not slow"` with .venv alone, and `make test` still runs everything.
+How xdist spreads the files (slow ones first, a worker more than the CPUs for the full run) is checked here too.
 (What it costs is measured by benchmarks/suite_time.py, not here.)"""
 
 from __future__ import annotations
