@@ -13,6 +13,7 @@ import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 # Helpers installed in every page (add_init_script) so that Python asks short questions.
 PAGE_HELPERS = r"""
@@ -192,6 +193,21 @@ window.__lstm = {
   },
 };
 """
+
+def record_off_machine_requests(page) -> list[str]:
+    """The list the page's requests to any host but 127.0.0.1 will be appended to (data: and blob:
+    URLs stay on the machine). A lesson must open offline: a classroom may have no network, or a
+    firewall that drops packets, and then the page's load event waits for the TCP timeout."""
+    urls: list[str] = []
+
+    def on_request(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1":
+            urls.append(request.url)
+
+    page.on("request", on_request)
+    return urls
+
 
 def wait_kernel_idle(page, timeout_ms: float) -> None:
     """JupyterLab: the current notebook has a kernel, and it is idle."""

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from .checks import CHECKERS, explorer_calls, until_agreed
-from .pages import ExplorerOnPage, close_to_shown, numbers, screenshot_element, wait_kernel_idle
+from .pages import (ExplorerOnPage, close_to_shown, numbers, record_off_machine_requests, screenshot_element,
+                    wait_kernel_idle)
 from .servers import NOTEBOOK_DIR, start_jupyterlab, stop_jupyterlab
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,7 @@ class NotebookRun:
     page: object
     seconds: float
     page_errors: list[str] = field(default_factory=list)
+    off_machine: list[str] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
@@ -88,6 +90,7 @@ def notebook(request, lab, context, screenshot_dir) -> NotebookRun:
     page = context.new_page()
     page_errors = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    off_machine = record_off_machine_requests(page)
     start = time.perf_counter()
     # a workspace of its own: nothing of another notebook's page is restored into this one
     page.goto(lab.url(f"lab/workspaces/{path.stem}/tree/{path.name}"))
@@ -102,7 +105,7 @@ def notebook(request, lab, context, screenshot_dir) -> NotebookRun:
     menu(page, "Run", "Run All Cells")
     page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=f"{PANEL} .jp-CodeCell .jp-InputPrompt")
     wait_run_all_done(page)
-    run = NotebookRun(path, page, time.perf_counter() - start, page_errors)
+    run = NotebookRun(path, page, time.perf_counter() - start, page_errors, off_machine)
     try:
         yield run
     finally:
@@ -129,6 +132,7 @@ def test_run_all_cells_shows_no_error_and_every_explorer(notebook, screenshot_di
     assert not widget_errors, f"{notebook.path.name}: a widget did not render:\n" + "\n".join(widget_errors)
     assert not unrun, f"{notebook.path.name}: cells not run (an earlier cell failed?): {unrun}"
     assert not notebook.page_errors, f"{notebook.path.name}: JavaScript errors: {notebook.page_errors}"
+    assert not notebook.off_machine, f"{notebook.path.name}: the page asks other hosts for: {notebook.off_machine}"
     assert count >= len(calls), (
         f"{notebook.path.name}: {len(calls)} explorer call(s) in the code ({[c for c, _ in calls]}) "
         f"but {count} element(s) with class lstm-explorer on the page")

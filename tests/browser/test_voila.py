@@ -7,10 +7,12 @@ and sees the plot change (and the numbers follow, when the explorer has a checke
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from .checks import CHECKERS, explorer_calls, until_agreed
-from .pages import ExplorerOnPage, screenshot_element, wait_explorers_drawn
+from .pages import ExplorerOnPage, record_off_machine_requests, screenshot_element, wait_explorers_drawn
 from .servers import NOTEBOOK_DIR, start_voila
 
 pytestmark = pytest.mark.browser
@@ -35,6 +37,42 @@ def voila(browser, tmp_path_factory):
         server.stop()
 
 
+@contextlib.contextmanager
+def voila_page(voila, context, path):
+    """(page, off_machine, page_errors): ``path`` rendered by Voilà at 1280x720, the URLs the page
+    asked of any host but this one, and its JavaScript errors.
+
+    Voilà runs the whole notebook before it sends the page. If the page does not load, the
+    failure carries Voilà's log, which says whether the kernel started. On the way out the
+    page's kernel is shut down: Playwright's page.close() skips the beforeunload handler in
+    which Voilà's page asks for that, and otherwise every lesson's kernel stays alive until
+    the server stops.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = context.new_page()
+    off_machine, page_errors = record_off_machine_requests(page), []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        page.set_viewport_size(PROJECTOR)
+        try:
+            page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
+        except PlaywrightTimeout as exc:
+            pytest.fail(f"Voilà did not send {path.name} within 180 s ({exc}).\nRequests off this machine: "
+                        f"{off_machine}\nVoilà's log ends:\n{voila.log_tail(60)}", pytrace=False)
+        yield page, off_machine, page_errors
+    finally:
+        try:
+            kernel_id = page.evaluate("() => { const e = document.getElementById('jupyter-config-data');"
+                                      " return e ? JSON.parse(e.textContent).kernelId || null : null; }")
+        except PlaywrightError:
+            kernel_id = None  # the page never got that far: nothing of it to shut down
+        page.close()
+        if kernel_id:
+            voila.api("POST", f"voila/api/shutdown/{kernel_id}")
+
+
 WITH_EXPLORERS = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if explorer_calls(p)]
 
 
@@ -42,10 +80,7 @@ WITH_EXPLORERS = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if explorer_ca
 def test_present_mode_fits_sliders_and_picture_in_one_screen(path, voila, context, screenshot_dir, layout_notes):
     """On the projector (1280x720, make present), every explorer's shown sliders and its picture fit
     the window's height together."""
-    page = context.new_page()
-    try:
-        page.set_viewport_size(PROJECTOR)
-        page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
+    with voila_page(voila, context, path) as (page, _, _):
         wait_explorers_drawn(page, 120_000)
         too_tall = []
         for i in range(page.evaluate("() => __lstm.explorers().length")):
@@ -61,21 +96,13 @@ def test_present_mode_fits_sliders_and_picture_in_one_screen(path, voila, contex
                 too_tall.append(f"explorer #{i + 1}: {line}")
         assert not too_tall, f"present mode, {path.name}: sliders and picture do not fit one screen:\n" + (
             "\n".join(too_tall))
-    finally:
-        page.close()
 
 
 def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, context, screenshot_dir, latency_log):
     path = present_notebook()
     if path is None:
         pytest.skip("no notebook with an explorer in notebooks/ yet")
-    page = context.new_page()
-    page_errors = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    try:
-        page.set_viewport_size(PROJECTOR)
-        # Voilà runs the whole notebook before it sends the page
-        page.goto(voila.url(f"voila/render/{path.name}"), timeout=180_000)
+    with voila_page(voila, context, path) as (page, off_machine, page_errors):
         wait_explorers_drawn(page, 120_000)
         ex = ExplorerOnPage(page, 0)
         ex.settle()
@@ -94,6 +121,7 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
                               '[data-mime-type="application/vnd.jupyter.error"]').all_inner_texts()
         assert not errors, "error output in present mode:\n" + "\n---\n".join(errors)
         assert not page_errors, f"JavaScript errors: {page_errors}"
+        assert not off_machine, f"the present page asks hosts other than this one for: {off_machine}"
 
         calls = explorer_calls(path)
         factory, args = calls[0] if calls else (None, "")
@@ -112,5 +140,3 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
         for n in range(LATENCY_MOVES):
             latency_log.add(f"Voilà {path.stem} #1 {factory or '?'}",
                             ex.key_latency_ms(slider, "ArrowRight" if n % 2 == 0 else "ArrowLeft"))
-    finally:
-        page.close()
