@@ -73,15 +73,35 @@ def voila_page(voila, context, path):
             voila.api("POST", f"voila/api/shutdown/{kernel_id}")
 
 
+def test_the_lesson_list_shows_every_lesson_and_loads_offline(voila, context, screenshot_dir):
+    """The first page a teacher opens (make present, http://127.0.0.1:8866): every lesson is listed,
+    and the page asks nothing of any host but this one (present/.../page.html drops Voilà's CDN link)."""
+    page = context.new_page()
+    off_machine = record_off_machine_requests(page)
+    try:
+        page.set_viewport_size(PROJECTOR)
+        page.goto(voila.url(""), timeout=60_000)
+        # Voilà's lab tree draws the list in the page, as JupyterLab's file browser does
+        page.wait_for_selector(".jp-DirListing-item", timeout=30_000)
+        page.screenshot(path=str(screenshot_dir / "voila_lesson_list_1280x720.png"))
+        listed = page.locator(".jp-DirListing-item").all_inner_texts()
+        missing = [p.name for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if not any(p.name in t for t in listed)]
+        assert not missing, f"the lesson list lacks {missing}; it shows {listed}"
+        assert not off_machine, f"the lesson list asks hosts other than this one for: {off_machine}"
+    finally:
+        page.close()
+
+
 WITH_EXPLORERS = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb")) if explorer_calls(p)]
 
 
 @pytest.mark.parametrize("path", WITH_EXPLORERS, ids=[p.name for p in WITH_EXPLORERS])
 def test_present_mode_fits_sliders_and_picture_in_one_screen(path, voila, context, screenshot_dir, layout_notes):
     """On the projector (1280x720, make present), every explorer's shown sliders and its picture fit
-    the window's height together."""
-    with voila_page(voila, context, path) as (page, _, _):
+    the window's height together; and the page asks nothing of any host but this one."""
+    with voila_page(voila, context, path) as (page, off_machine, _):
         wait_explorers_drawn(page, 120_000)
+        assert not off_machine, f"present mode, {path.name}, asks hosts other than this one for: {off_machine}"
         too_tall = []
         for i in range(page.evaluate("() => __lstm.explorers().length")):
             ExplorerOnPage(page, i).settle()
