@@ -1,13 +1,16 @@
 """Classroom present mode: Voilà with the template in present/, in a real browser.
 
-Opens the lesson 02 page (or the first notebook with an explorer), checks that it shows the
-explorer and the text without code and with the projector CSS, moves a slider by keyboard
-and sees the plot change (and the numbers follow, when the explorer has a checker).
+Opens the lesson list, then the lesson 02 page (or the first notebook with an explorer), checks
+that it shows the explorer and the text without code and with the projector CSS, moves a slider
+by keyboard and sees the plot change (and the numbers follow, when the explorer has a checker).
+Every lesson's page must fit its explorers on the projector, and no page may ask a host other
+than 127.0.0.1 for anything: a classroom may be offline.
 """
 
 from __future__ import annotations
 
 import contextlib
+import urllib.error
 
 import pytest
 
@@ -70,7 +73,11 @@ def voila_page(voila, context, path):
             kernel_id = None  # the page never got that far: nothing of it to shut down
         page.close()
         if kernel_id:
-            voila.api("POST", f"voila/api/shutdown/{kernel_id}")
+            try:
+                voila.api("POST", f"voila/api/shutdown/{kernel_id}")
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                # housekeeping, not what the test checks: the kernel then lives until the server stops
+                print(f"Voilà did not shut down kernel {kernel_id} of {path.name}: {exc!r}")
 
 
 def test_the_lesson_list_shows_every_lesson_and_loads_offline(voila, context, screenshot_dir):
