@@ -234,6 +234,12 @@ def start_voila(base: Path, template: str = "present") -> Server:
         f"--token={token}",
         f"--template={template}",
         "--theme=light",
+        # The kernels talk to Voilà over Unix sockets in its own /tmp/voila_* folder, not over TCP.
+        # A TCP kernel's five ports are picked free by the server and bound by the kernel a moment
+        # later, and other processes of a parallel run can take one in between. A kernel that dies
+        # before it answers leaves Voilà's page unsent for ever, its error only in Voilà's log (seen
+        # here with a kernel that exits at once: no load event in 45 s, though Voilà restarted it).
+        "--KernelManager.transport=ipc",
     ]
     env = throwaway_jupyter_env(base, extra_jupyter_path=[PRESENT_DIR])
     server = Server("Voilà", argv, env, root, port, token, base / "voila.log")
