@@ -3,7 +3,8 @@
 Built once per run into a temporary folder with the site's Python (LSTM_SITE_PYTHON, which `make test`
 sets to .venv-site's; else .venv-site/bin/python when it exists). Every lesson page loads without a
 JavaScript error, shows the notebook's title, every stored explorer picture (the very bytes stored in the
-notebook, decoded and on screen), typeset equations, the Binder and Colab links, and no widget repr.
+notebook, decoded and on screen), typeset equations, the Binder and Colab links, and no widget repr; and
+it asks no other host for anything (the links are links, not requests).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+
+from .pages import record_off_machine_requests
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +92,7 @@ def test_lesson_page_shows_text_equations_pictures_and_launch_links(site, contex
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    off_machine = record_off_machine_requests(page)
     try:
         page.goto((site / "notebooks" / f"{path.stem}.html").as_uri())
         page.wait_for_load_state("load")
@@ -127,6 +131,7 @@ def test_lesson_page_shows_text_equations_pictures_and_launch_links(site, contex
         binder, colab = header.links(path.name)
         assert binder in hrefs and colab in hrefs, f"{path.stem}: no Binder/Colab link to this lesson"
         assert not errors, f"{path.stem}: JavaScript errors: {errors}"
+        assert not off_machine, f"{path.stem}: the page asks other hosts for: {off_machine}"
     finally:
         page.close()
 
