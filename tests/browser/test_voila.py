@@ -129,7 +129,8 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
     path = present_notebook()
     if path is None:
         pytest.skip("no notebook with an explorer in notebooks/ yet")
-    with voila_page(voila, context, path) as (page, off_machine, page_errors):
+    # (that no request leaves the machine, the fit test above checks on every lesson's page, this one's too)
+    with voila_page(voila, context, path) as (page, _, page_errors):
         wait_explorers_drawn(page, 120_000)
         ex = ExplorerOnPage(page, 0)
         ex.settle()
@@ -148,7 +149,6 @@ def test_present_mode_shows_the_lesson_and_a_slider_moves_the_plot(voila, contex
                               '[data-mime-type="application/vnd.jupyter.error"]').all_inner_texts()
         assert not errors, "error output in present mode:\n" + "\n---\n".join(errors)
         assert not page_errors, f"JavaScript errors: {page_errors}"
-        assert not off_machine, f"the present page asks hosts other than this one for: {off_machine}"
 
         calls = explorer_calls(path)
         factory, args = calls[0] if calls else (None, "")
